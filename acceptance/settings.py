@@ -1,0 +1,236 @@
+"""The suite's configuration, from behave userdata (``-D key=value``) and the
+environment.
+
+Which cloud, first match wins:
+
+1. userdata ``cloud`` -- a clouds.yaml entry; ``-D cloud=embedded`` forces
+   the embedded cloud even when OS_CLOUD is exported;
+2. ``OS_CLOUD`` -- a clouds.yaml entry;
+3. ``OS_AUTH_URL`` -- the OS_* variables, through openstacksdk's special
+   cloud name ``envvars``;
+4. otherwise the embedded cloud (``cloud`` is None).
+
+Empty values count as not set. Every mistake raises ``SettingsError`` with
+one line naming the key, the bad value and what to pass instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+
+
+class SettingsError(ValueError):
+    """The suite was configured wrongly; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for each kind of change in the cloud."""
+
+    server_active: float = 120.0
+    server_deleted: float = 90.0
+    service_state: float = 60.0
+    allocations: float = 60.0
+    heal: float = 120.0
+
+    def scaled(self, factor: float) -> Timeouts:
+        return Timeouts(**{f.name: getattr(self, f.name) * factor for f in fields(self)})
+
+
+FAULT_CONTROLS = ("auto", "embedded", "command", "none")
+EMBEDDED = "embedded"  # -D cloud=embedded
+ENVVARS_CLOUD = "envvars"  # openstacksdk's name for "the cloud in OS_* variables"
+DEFAULT_RUN_DIR = ".run/suite"
+
+
+@dataclass(frozen=True)
+class SuiteSettings:
+    cloud: str | None = None  # None: the embedded cloud
+    cloud_source: str = "embedded"  # "userdata", "OS_CLOUD", "OS_AUTH_URL" or "embedded"
+    image: str | None = None
+    flavor: str | None = None  # None: the suite creates its own flavors
+    target_host: str | None = None
+    other_host: str | None = None
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    fault_control: str = "auto"  # one of FAULT_CONTROLS
+    stop_compute_command: str | None = None  # shell template with {host}
+    start_compute_command: str | None = None  # shell template with {host}
+    allow_foreign_servers: bool = False
+    run_dir: str = DEFAULT_RUN_DIR
+
+    @property
+    def uses_embedded_cloud(self) -> bool:
+        return self.cloud is None
+
+
+_TIMEOUT_KEYS = {f"timeout.{f.name}": f.name for f in fields(Timeouts)}
+_TEXT_KEYS = (
+    "cloud",
+    "image",
+    "flavor",
+    "target_host",
+    "other_host",
+    "fault_control",
+    "stop_compute_command",
+    "start_compute_command",
+    "run_dir",
+)
+KNOWN_KEYS = tuple(sorted([*_TEXT_KEYS, *_TIMEOUT_KEYS, "timeout_scale", "allow_foreign_servers"]))
+
+# Userdata that is not ours to check: behave's own and formatters'
+# (behave.formatter.*, allure-behave's AllureFormatter.*), and the namespaces
+# of this project's sibling packages (-D embedded_cloud.x=..., -D reports.x=...).
+IGNORED_PREFIXES = ("behave.", "AllureFormatter.", "embedded_cloud.", "reports.")
+
+_TRUE = ("true", "yes", "1")
+_FALSE = ("false", "no", "0")
+
+
+def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSettings:
+    """Settings from behave userdata and the process environment."""
+    _refuse_unknown_keys(userdata)
+
+    def text(key: str) -> str | None:
+        value = userdata.get(key)
+        return (str(value).strip() or None) if value is not None else None
+
+    cloud, cloud_source = _choose_cloud(text("cloud"), environ)
+
+    overrides = {}
+    for key, name in _TIMEOUT_KEYS.items():
+        if (value := text(key)) is not None:
+            overrides[name] = _seconds(key, value)
+    timeouts = replace(Timeouts(), **overrides)
+    scale = text("timeout_scale")
+    if scale is not None:
+        timeouts = timeouts.scaled(_scale(scale))
+
+    fault_control = text("fault_control") or "auto"
+    if fault_control not in FAULT_CONTROLS:
+        raise SettingsError(
+            f"fault_control={fault_control!r} is not one of {', '.join(FAULT_CONTROLS)}; "
+            "pass e.g. -D fault_control=command"
+        )
+    stop_command = _command_template("stop_compute_command", text("stop_compute_command"))
+    start_command = _command_template("start_compute_command", text("start_compute_command"))
+    if fault_control == "command" and not (stop_command and start_command):
+        raise SettingsError(
+            "fault_control='command' needs both stop_compute_command and start_compute_command; "
+            "pass e.g. -D stop_compute_command='ssh {host} sudo systemctl stop nova-compute'"
+        )
+    if fault_control == "embedded" and cloud is not None:
+        raise SettingsError(
+            f"fault_control='embedded' needs the embedded cloud, but cloud {cloud!r} "
+            f"was chosen from {cloud_source}; pass -D fault_control=command or -D fault_control=none"
+        )
+
+    target_host, other_host = text("target_host"), text("other_host")
+    if target_host is not None and target_host == other_host:
+        raise SettingsError(
+            f"target_host and other_host are both {target_host!r}; pass two different compute hosts"
+        )
+
+    return SuiteSettings(
+        cloud=cloud,
+        cloud_source=cloud_source,
+        image=text("image"),
+        flavor=text("flavor"),
+        target_host=target_host,
+        other_host=other_host,
+        timeouts=timeouts,
+        fault_control=fault_control,
+        stop_compute_command=stop_command,
+        start_compute_command=start_command,
+        allow_foreign_servers=_flag("allow_foreign_servers", text("allow_foreign_servers")),
+        run_dir=text("run_dir") or DEFAULT_RUN_DIR,
+    )
+
+
+def _refuse_unknown_keys(userdata: Mapping[str, str]) -> None:
+    unknown = sorted(
+        key for key in userdata if key not in KNOWN_KEYS and not key.startswith(IGNORED_PREFIXES)
+    )
+    if not unknown:
+        return
+    guesses = [match for key in unknown for match in difflib.get_close_matches(key, KNOWN_KEYS, n=1)]
+    hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+    raise SettingsError(
+        f"unknown userdata {'key' if len(unknown) == 1 else 'keys'} {', '.join(unknown)}{hint}; "
+        f"known keys: {', '.join(KNOWN_KEYS)}"
+    )
+
+
+def _choose_cloud(from_userdata: str | None, environ: Mapping[str, str]) -> tuple[str | None, str]:
+    if from_userdata is not None:
+        return (None if from_userdata == EMBEDDED else from_userdata), "userdata"
+    if os_cloud := environ.get("OS_CLOUD", "").strip():
+        return os_cloud, "OS_CLOUD"
+    if environ.get("OS_AUTH_URL", "").strip():
+        return ENVVARS_CLOUD, "OS_AUTH_URL"
+    return None, "embedded"
+
+
+def _positive_number(value: str) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
+def _seconds(key: str, value: str) -> float:
+    seconds = _positive_number(value)
+    if seconds is None:
+        default = getattr(Timeouts(), _TIMEOUT_KEYS[key])
+        raise SettingsError(
+            f"{key}={value!r} is not a number of seconds; pass e.g. -D {key}={default:g}"
+        )
+    return seconds
+
+
+def _scale(value: str) -> float:
+    scale = _positive_number(value)
+    if scale is None:
+        raise SettingsError(
+            f"timeout_scale={value!r} is not a positive number; "
+            "pass e.g. -D timeout_scale=2 to double every timeout"
+        )
+    return scale
+
+
+def _flag(key: str, value: str | None) -> bool:
+    if value is None:
+        return False
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise SettingsError(
+        f"{key}={value!r} is not true or false; pass -D {key}=true or -D {key}=false "
+        "(yes/no/1/0 also work)"
+    )
+
+
+def _command_template(key: str, template: str | None) -> str | None:
+    """Check now that the template formats with {host} alone, so a typo
+    fails at start-up and not halfway through a scenario."""
+    if template is None:
+        return None
+    try:
+        template.format(host="compute1")
+    except KeyError as error:
+        problem = f"has an unknown placeholder {{{error.args[0]}}}"
+    except IndexError:
+        problem = "has a positional placeholder ({} or {0})"
+    except (ValueError, AttributeError) as error:
+        problem = f"is not a valid template ({error})"
+    else:
+        return template
+    example = f"ssh {{host}} sudo systemctl {key.split('_')[0]} nova-compute"
+    raise SettingsError(
+        f"{key}={template!r} {problem}; use {{host}} for the compute host and double "
+        f"any other brace, e.g. -D {key}='{example}'"
+    )
