@@ -244,7 +244,7 @@ def test_known_keys_lists_every_setting():
 
 @pytest.mark.parametrize(
     "key",
-    ["behave.formatter.html.title", "AllureFormatter.issue_pattern", "embedded_cloud.keep", "reports.dir"],
+    ["behave.formatter.html.title", "AllureFormatter.issue_pattern", "html_report.title", "embedded_cloud.keep"],
 )
 def test_keys_of_behave_formatters_and_sibling_packages_are_ignored(key):
     assert resolve({key: "x"}, {}) == SuiteSettings()
