@@ -94,4 +94,6 @@ tr.total td { font-weight: 700; background: #f9fafb; }
 .requests { margin-top: 8px; }
 .examples h4 { margin-left: 16px; }
 .scenario.error, .scenario.failed { border-left-width: 6px; }
+.scenario.background { background: #f3f4f6; }
+.placeholder { color: #9d174d; font-family: "DejaVu Sans Mono", monospace; font-size: 12px; }
 """ + _status_rules()
