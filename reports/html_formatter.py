@@ -70,9 +70,15 @@ class HtmlReportFormatter(Formatter):
     description = "Self-contained HTML report (summary, scenarios, attachments)."
 
     def __init__(self, stream_opener, config):
+        if stream_opener.name and not stream_opener.stream:
+            # The page declares <meta charset="utf-8">; behave would pick
+            # the console's encoding for the file.
+            stream_opener.encoding = "utf-8"
         super().__init__(stream_opener, config)
         self.attachments = AttachmentLog()
-        self.renderer = ResultRenderer(self.attachments.for_element)
+        self.renderer = ResultRenderer(
+            self.attachments.for_element,
+            show_skipped=getattr(config, "show_skipped", True))
         self.features = []
         self.rendered_features = []
         self._pending_feature = None

@@ -25,14 +25,23 @@ class ResultRenderer:
 
     :param attachments_for: callable(model element) -> list of
         (mime_type, data) pairs attached while that element ran.
+    :param show_skipped: False (behave --no-skipped) leaves skipped
+        scenarios out of the page, as behave's own formatters do.
     """
 
-    def __init__(self, attachments_for):
+    def __init__(self, attachments_for, show_skipped=True):
         self.attachments_for = attachments_for
+        self.show_skipped = show_skipped
+
+    def shown(self, scenario):
+        return self.show_skipped or scenario.status is not Status.skipped
+
+    def shown_scenarios(self, container):
+        return [s for s in container.walk_scenarios() if self.shown(s)]
 
     # -- whole features ------------------------------------------------------
     def feature(self, feature, feature_number):
-        scenario_ids = _scenario_ids(feature, feature_number)
+        scenario_ids = self._scenario_ids(feature, feature_number)
         parts = [
             f'<section class="feature" id="{anchor_id("feature", feature_number)}">',
             f'<h2><span class="keyword">{escape(feature.keyword)}:</span> '
@@ -56,8 +65,9 @@ class ResultRenderer:
             elif isinstance(run_item, ScenarioOutline):
                 # Each Examples row ran as a scenario of its own.
                 for scenario in run_item.scenarios:
-                    yield self.scenario(scenario, scenario_ids[id(scenario)])
-            else:
+                    if self.shown(scenario):
+                        yield self.scenario(scenario, scenario_ids[id(scenario)])
+            elif self.shown(run_item):
                 yield self.scenario(run_item, scenario_ids[id(run_item)])
 
     def _rule(self, rule, scenario_ids):
@@ -119,7 +129,7 @@ class ResultRenderer:
         counts = Counter()
         steps = 0
         for feature in features:
-            for scenario in feature.walk_scenarios():
+            for scenario in self.shown_scenarios(feature):
                 counts[scenario_bucket(scenario.status)] += 1
                 steps += sum(1 for _ in scenario.all_steps)
         count_badges = " ".join(
@@ -136,32 +146,30 @@ class ResultRenderer:
             '<section class="summary">'
             f'<div class="counts">{count_badges}</div>'
             f'<div class="muted">{escape(totals)}</div>'
-            f"{_table_of_contents(features)}</section>"
+            f"{self._table_of_contents(features)}</section>"
         )
 
+    def _table_of_contents(self, features):
+        items = []
+        for number, feature in enumerate(features, start=1):
+            ids = self._scenario_ids(feature, number)
+            links = "".join(
+                f'<li>{badge(scenario_bucket(s.status), scenario_bucket(s.status))} '
+                f'<a href="#{escape(ids[id(s)])}">{escape(s.name)}</a></li>'
+                for s in self.shown_scenarios(feature)
+            )
+            items.append(
+                f'<li><a href="#{anchor_id("feature", number)}">{escape(feature.name)}</a>'
+                f'<ol class="toc">{links}</ol></li>'
+            )
+        return f'<ol class="toc">{"".join(items)}</ol>'
 
-def _table_of_contents(features):
-    items = []
-    for number, feature in enumerate(features, start=1):
-        ids = _scenario_ids(feature, number)
-        links = "".join(
-            f'<li>{badge(scenario_bucket(s.status), scenario_bucket(s.status))} '
-            f'<a href="#{escape(ids[id(s)])}">{escape(s.name)}</a></li>'
-            for s in feature.walk_scenarios()
-        )
-        items.append(
-            f'<li><a href="#{anchor_id("feature", number)}">{escape(feature.name)}</a>'
-            f'<ol class="toc">{links}</ol></li>'
-        )
-    return f'<ol class="toc">{"".join(items)}</ol>'
-
-
-def _scenario_ids(feature, feature_number):
-    """Anchor ids by object identity: Step/Scenario compare by value."""
-    return {
-        id(scenario): anchor_id("feature", feature_number, "scenario", number)
-        for number, scenario in enumerate(feature.walk_scenarios(), start=1)
-    }
+    def _scenario_ids(self, feature, feature_number):
+        """Anchor ids by object identity: Step/Scenario compare by value."""
+        return {
+            id(scenario): anchor_id("feature", feature_number, "scenario", number)
+            for number, scenario in enumerate(self.shown_scenarios(feature), start=1)
+        }
 
 
 def _feature_label(feature):

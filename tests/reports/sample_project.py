@@ -9,7 +9,7 @@ FEATURE = '''\
 @placement
 Feature: Deleting a server while its compute host is down
   Nova must hand back to Placement everything the server held,
-  even when the compute service cannot be reached.
+  even when nova-compute — the service on the host — cannot be reached.
 
   Background:
     Given a cloud with 2 compute hosts

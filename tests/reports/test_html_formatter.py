@@ -2,6 +2,7 @@
 
 import re
 
+from tests.reports.conftest import HTML_FORMATTER, run_python
 from tests.reports.html_sections import scenarios, table_rows, text_of
 from tests.reports.sample_project import SKIP_REASON
 
@@ -118,6 +119,22 @@ def test_feature_text_is_escaped(behave_run):
     assert "<script" not in report
     assert "a &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; note" in report
     assert "<td>&lt;down&gt; &amp; out</td>" in report
+
+
+def test_report_is_utf8_with_the_feature_description(behave_run):
+    text = text_of(behave_run.html_path.read_bytes().decode("utf-8"))
+    assert "even when nova-compute — the service on the host — cannot be reached." in text
+
+
+def test_no_skipped_option_leaves_skipped_scenarios_out(behave_run):
+    result = run_python(["-m", "behave", "--no-skipped", "-f", HTML_FORMATTER,
+                         "-o", "out/no-skipped.html", "features"], cwd=behave_run.project)
+    report = (behave_run.project / "out" / "no-skipped.html").read_text(encoding="utf-8")
+
+    assert result.returncode == 1
+    assert SKIPPED not in scenarios(report)
+    assert len(scenarios(report)) == len(EXPECTED_STATUSES) - 1
+    assert "1 skipped" not in text_of(report)
 
 
 def test_report_is_self_contained(behave_run):
