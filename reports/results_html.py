@@ -45,7 +45,7 @@ class ResultRenderer:
         parts = [
             f'<section class="feature" id="{anchor_id("feature", feature_number)}">',
             f'<h2><span class="keyword">{escape(feature.keyword)}:</span> '
-            f"{escape(feature.name)} {badge(_feature_label(feature), scenario_bucket(feature.status))}"
+            f"{escape(feature.name)} {_status_badge(feature)}"
             f'<span class="duration">{format_duration(feature.duration)}</span></h2>',
             f'<div class="location">{escape(feature.location)}</div>',
             tag_badges(feature.tags),
@@ -90,7 +90,7 @@ class ResultRenderer:
         steps += [self.step(step) for step in scenario.steps]
         parts = [
             f'<section class="scenario {status}" id="{escape(element_id)}">',
-            f'<div class="header">{badge(status, status)} '
+            f'<div class="header">{_status_badge(scenario)} '
             f'<h3><span class="keyword">{escape(scenario.keyword)}:</span> {escape(scenario.name)}</h3>'
             f'<span class="duration">{format_duration(scenario.duration)}</span> '
             f'<span class="location">{escape(scenario.location)}</span></div>',
@@ -154,7 +154,7 @@ class ResultRenderer:
         for number, feature in enumerate(features, start=1):
             ids = self._scenario_ids(feature, number)
             links = "".join(
-                f'<li>{badge(scenario_bucket(s.status), scenario_bucket(s.status))} '
+                f'<li>{_status_badge(s)} '
                 f'<a href="#{escape(ids[id(s)])}">{escape(s.name)}</a></li>'
                 for s in self.shown_scenarios(feature)
             )
@@ -172,8 +172,9 @@ class ResultRenderer:
         }
 
 
-def _feature_label(feature):
-    return scenario_bucket(feature.status)
+def _status_badge(element):
+    status = scenario_bucket(element.status)
+    return badge(status, status)
 
 
 def _skip_reason(element):

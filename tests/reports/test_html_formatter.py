@@ -143,3 +143,52 @@ def test_report_is_self_contained(behave_run):
     assert "<style>" in report
     for external in ("http://", "https://", "<link", " src=", "@import", "url("):
         assert external not in report
+
+
+RULES_FEATURE = """\
+Feature: Rules and broken hooks
+  Rule: Hooks may break
+    Scenario: before_scenario raises
+      Given nothing
+
+  Rule: Steps may be missing
+    Scenario: a step nobody wrote
+      Given nothing
+      And a step nobody implemented
+"""
+
+RULES_STEPS = """\
+from behave import given
+
+@given("nothing")
+def step_nothing(context):
+    pass
+"""
+
+RULES_ENVIRONMENT = """\
+def before_scenario(context, scenario):
+    if "raises" in scenario.name:
+        raise ValueError("keystone token expired")
+"""
+
+
+def test_rules_hook_errors_and_undefined_steps(tmp_path):
+    (tmp_path / "features" / "steps").mkdir(parents=True)
+    (tmp_path / "features" / "rules.feature").write_text(RULES_FEATURE)
+    (tmp_path / "features" / "steps" / "steps.py").write_text(RULES_STEPS)
+    (tmp_path / "features" / "environment.py").write_text(RULES_ENVIRONMENT)
+
+    run_python(["-m", "behave", "-f", HTML_FORMATTER, "-o", "report.html", "features"],
+               cwd=tmp_path)
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+
+    assert report.count('<section class="rule">') == 2
+    found = scenarios(report)
+    hook_status, hook_section = found["before_scenario raises"]
+    assert hook_status == "error"
+    assert "ValueError: keystone token expired" in text_of(hook_section)
+    assert "<details><summary>traceback</summary>" in hook_section
+    undefined_status, undefined_section = found["a step nobody wrote"]
+    assert undefined_status == "error"
+    assert "Undefined step" in text_of(undefined_section)
+    assert 'class="step undefined"' in undefined_section
