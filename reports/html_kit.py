@@ -69,6 +69,11 @@ def gherkin_table(table, css_class="gherkin"):
     )
 
 
+def plural(count, noun):
+    """``1 feature``, ``2 features``."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def format_duration(seconds):
     """Human-friendly duration: ``0.012s``, ``12.3s``, ``2m 05.0s``."""
     seconds = float(seconds or 0)

@@ -22,7 +22,7 @@ from behave.parser import ParserError, parse_file
 
 from reports.html_kit import (
     anchor_id, description_block, docstring_block, escape, gherkin_table,
-    page, tag_badges,
+    page, plural, tag_badges,
 )
 
 EXIT_BAD_INPUT = 2
@@ -73,9 +73,9 @@ def _parser_error_line(path, error):
 def render(features, source):
     counts = _counts(features)
     summary = (
-        f"{counts['features']} features, {counts['scenarios']} scenarios, "
-        f"{counts['outlines']} scenario outlines with {counts['examples']} examples "
-        f"— from {source}"
+        f"{plural(counts['features'], 'feature')}, {plural(counts['scenarios'], 'scenario')}, "
+        f"{plural(counts['outlines'], 'scenario outline')} with "
+        f"{plural(counts['examples'], 'example')} — from {source}"
     )
     body = [
         f"<header><h1>{escape(TITLE)}</h1></header>",

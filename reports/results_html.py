@@ -14,7 +14,7 @@ from reports import request_counts
 from reports.attachments import render_attachment
 from reports.html_kit import (
     anchor_id, badge, description_block, docstring_block, escape,
-    format_duration, gherkin_table, tag_badges,
+    format_duration, gherkin_table, plural, tag_badges,
 )
 from reports.problems import problem_of, render_problem
 from reports.statuses import SCENARIO_BUCKETS, bucket, scenario_bucket
@@ -138,8 +138,8 @@ class ResultRenderer:
         )
         total_time = sum(feature.duration for feature in features)
         totals = (
-            f"{len(features)} features, {sum(counts.values())} scenarios, "
-            f"{steps} steps, total time {format_duration(total_time)}"
+            f"{plural(len(features), 'feature')}, {plural(sum(counts.values()), 'scenario')}, "
+            f"{plural(steps, 'step')}, total time {format_duration(total_time)}"
         )
         return (
             f"<header><h1>{escape(title)}</h1></header>\n"

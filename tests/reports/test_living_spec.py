@@ -60,7 +60,7 @@ def test_table_of_contents_links_every_scenario(project):
     assert len(targets) == 1 + 6          # the feature, 5 scenarios, 1 outline
     for target in targets:
         assert f'id="{target}"' in page
-    assert "1 features, 5 scenarios, 1 scenario outlines with 2 examples" in text_of(toc)
+    assert "1 feature, 5 scenarios, 1 scenario outline with 2 examples" in text_of(toc)
 
 
 def test_defaults_to_features_dir_and_spec_html(project):

@@ -9,7 +9,7 @@ from behave.model_type import Status
 from reports import request_counts
 from reports.attachments import PLACEMENT_USAGES, render_attachment
 from reports.html_formatter import AttachmentLog
-from reports.html_kit import format_duration
+from reports.html_kit import format_duration, plural
 from reports.problems import problem_of, render_problem
 from tests.reports.html_sections import table_rows, text_of
 
@@ -122,6 +122,10 @@ def test_attachments_follow_the_running_step():
                                                          b"after_scenario hook"]
     assert [d for _, d in log.for_element(first)] == [b"first step"]
     assert [d for _, d in log.for_element(second)] == [b"second step"]
+
+
+def test_counts_read_well():
+    assert [plural(n, "scenario") for n in (0, 1, 2)] == ["0 scenarios", "1 scenario", "2 scenarios"]
 
 
 def test_durations_read_well():
