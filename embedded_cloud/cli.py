@@ -1,0 +1,105 @@
+"""embedded-cloud: bring up, inspect, fault and tear down the loopback OpenStack cloud.
+
+    embedded-cloud up [--defect SERVICE=NAME]   start (or find) the cloud
+    embedded-cloud status                        one line per process
+    embedded-cloud down                          stop every process it started
+    embedded-cloud compute stop|kill|start HOST  fault control for one nova-compute
+    embedded-cloud placement-path cut|restore    nova-api's path to Placement
+    embedded-cloud env                           shell exports for the openstack CLI
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .clouds_yaml import ADMIN_CLOUD
+from .errors import CloudError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="embedded-cloud", description=__doc__.split("\n")[0])
+    parser.add_argument("--run-dir", help="where the cloud lives (default: $EMBEDDED_CLOUD_DIR "
+                                          "or .run/cloud in the project)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    up = commands.add_parser("up", help="start the cloud, or find it running")
+    up.add_argument("--defect", action="append", default=[], metavar="SERVICE=NAME",
+                    help="inject a named defect into one service (see README)")
+    commands.add_parser("down", help="stop every process of the cloud")
+    commands.add_parser("status", help="show each process, its PID, port and memory")
+    commands.add_parser("env", help="print shell exports for the openstack CLI")
+    compute = commands.add_parser("compute", help="stop, kill -9 or start one nova-compute")
+    compute.add_argument("action", choices=("stop", "kill", "start"))
+    compute.add_argument("host")
+    path = commands.add_parser("placement-path", help="cut or restore nova-api's path to Placement")
+    path.add_argument("action", choices=("cut", "restore"))
+    return parser
+
+
+def _defects(pairs: list[str]) -> dict[str, str]:
+    from .defects.catalog import DEFECTS
+
+    chosen = {}
+    for pair in pairs:
+        service, _, name = pair.partition("=")
+        if not name:
+            raise CloudError(f"--defect {pair!r} is not SERVICE=NAME; e.g. --defect nova-api=<name>")
+        if name not in DEFECTS:
+            raise CloudError(f"unknown defect {name!r}; known: {', '.join(sorted(DEFECTS))}")
+        chosen[service] = name
+    return chosen
+
+
+def _print_status(cloud) -> int:
+    from .processes import tail
+
+    dead = 0
+    for s in cloud.status():
+        if s.running:
+            state = "running"
+        elif s.stopped_on_purpose:
+            state = "stopped (fault control)"
+        elif s.pid is None:
+            state = "not started"
+        else:
+            state, dead = "DEAD", dead + 1
+        port = f"127.0.0.1:{s.port}" if s.port else ""
+        print(f"{s.name:<24} {state:<24} pid {s.pid or '-':<8} {port:<16} {s.rss_kib / 1024:7.1f} MiB")
+        if state == "DEAD":
+            print("    " + tail(cloud.layout.log(s.name), 8).replace("\n", "\n    "))
+    total = sum(s.rss_kib for s in cloud.status()) / 1024
+    print(f"{'total':<24} {'':<24} {'':<13} {'':<16} {total:7.1f} MiB")
+    return 1 if dead else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .cloud import EmbeddedCloud
+
+    try:
+        cloud = EmbeddedCloud(args.run_dir)
+        if args.command == "up":
+            cloud.up(_defects(args.defect))
+        elif args.command == "down":
+            cloud.down()
+        elif args.command == "status":
+            return _print_status(cloud)
+        elif args.command == "env":
+            print(f"export OS_CLIENT_CONFIG_FILE={cloud.layout.clouds_yaml}")
+            print(f"export OS_CLOUD={ADMIN_CLOUD}")
+        elif args.command == "compute":
+            action = {"stop": cloud.stop_compute, "kill": cloud.kill_compute,
+                      "start": cloud.start_compute}[args.action]
+            action(args.host)
+        elif args.command == "placement-path":
+            (cloud.cut_placement_path if args.action == "cut" else cloud.restore_placement_path)()
+    except CloudError as error:
+        print(f"embedded-cloud: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("embedded-cloud: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

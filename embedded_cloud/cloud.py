@@ -1,0 +1,375 @@
+"""Bring the embedded cloud up and down, report on it, and inject the faults the suite needs."""
+from __future__ import annotations
+
+import shutil
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from . import catalog, clouds_yaml, processes
+from .context import Ctx
+from .errors import CloudError
+from .layout import Layout
+from .ports import accepts_connections, free_port, is_free
+from .processes import ProcessSpec
+from .services import glance, keystone, mariadb, neutron_standin, nova, placement, rabbitmq
+from .state import ProcessRecord, State, exclusive
+
+RELAY = "placement-relay"
+PORT_NAMES = ("epmd", "rabbitmq", "rabbitmq-dist", "keystone", "placement", RELAY, "glance",
+              "neutron-standin", "nova-api")
+COMPUTES = {nova.compute_process(host): host for host in nova.COMPUTE_HOSTS}
+# Start order; `down` stops in reverse.
+PROCESS_ORDER = ("epmd", "rabbitmq", "mariadb", "keystone", "neutron-standin", "placement", RELAY,
+                 "glance", "nova-conductor", "nova-scheduler", "nova-api", *COMPUTES)
+START_TIMEOUT = 120.0
+
+
+@dataclass
+class ProcessStatus:
+    name: str
+    pid: int | None
+    running: bool
+    rss_kib: int
+    port: int | None
+    stopped_on_purpose: bool
+    log: str
+
+
+class EmbeddedCloud:
+    def __init__(self, run_dir=None, progress: Callable[[str], None] | None = None):
+        self.layout = Layout.resolve(run_dir)
+        self._progress = progress or (lambda line: print(line, flush=True))
+        self._started = time.monotonic()
+        self._lock = threading.Lock()
+        self.state = State.load(self.layout)
+
+    # ----------------------------------------------------------- reporting
+    @property
+    def ctx(self) -> Ctx:
+        return Ctx(self.layout, self.state)
+
+    def _say(self, name: str, what: str) -> None:
+        self._progress(f"[{time.monotonic() - self._started:5.1f}s] {name:<22} {what}")
+
+    def is_running(self, name: str) -> bool:
+        record = self.state.processes.get(name)
+        return record is not None and processes.is_alive(_started(record))
+
+    def status(self) -> list[ProcessStatus]:
+        report = []
+        for name in PROCESS_ORDER:
+            record = self.state.processes.get(name)
+            running = self.is_running(name)
+            rss = 0
+            if running:
+                rss = sum(processes.rss_kib(p) for p in [record.pid, *processes.descendants(record.pid)])
+            report.append(ProcessStatus(
+                name=name, pid=record.pid if record else None, running=running, rss_kib=rss,
+                port=self.state.ports.get(name), log=str(self.layout.log(name)),
+                stopped_on_purpose=name in self.state.stopped_on_purpose,
+            ))
+        return report
+
+    def dead_processes(self) -> list[str]:
+        """Processes that should run but do not (not counting those stopped on purpose)."""
+        return [s.name for s in self.status()
+                if not s.running and s.pid is not None and not s.stopped_on_purpose]
+
+    # ----------------------------------------------------------- processes
+    def _spawn(self, spec: ProcessSpec) -> None:
+        started = processes.spawn(spec, self.layout.root)
+        pid = started.pid
+        with self._lock:
+            self.state.processes[spec.name] = ProcessRecord(
+                pid=pid, start_ticks=started.start_ticks, started_at=time.time())
+            if spec.name in self.state.stopped_on_purpose:
+                self.state.stopped_on_purpose.remove(spec.name)
+            self.state.save(self.layout)
+        self._say(spec.name, f"started (pid {pid})")
+
+    def _await(self, name: str, probe: Callable[[], bool], timeout: float = START_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        delay = 0.05
+        while not probe():
+            if name in PROCESS_ORDER and not self.is_running(name):
+                raise CloudError(f"{name} died while starting; last lines of "
+                                 f"{self.layout.log(name)}:\n{processes.tail(self.layout.log(name))}")
+            if time.monotonic() > deadline:
+                raise CloudError(f"{name} did not become ready in {timeout:.0f} s; "
+                                 f"see {self.layout.log(name)}")
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.5)
+        self._say(name, "ready" + (f" on 127.0.0.1:{self.state.ports[name]}"
+                                   if name in self.state.ports else ""))
+
+    def _stop(self, name: str, *, sig: int = signal.SIGTERM, on_purpose: bool = False) -> None:
+        record = self.state.processes.get(name)
+        if record is not None and processes.is_alive(_started(record)):
+            processes.stop(_started(record), sig=sig, timeout=20.0)
+            self._say(name, "killed" if sig == signal.SIGKILL else "stopped")
+        if on_purpose and name not in self.state.stopped_on_purpose:
+            self.state.stopped_on_purpose.append(name)
+        self.state.save(self.layout)
+
+    # ------------------------------------------------------------------ up
+    def up(self, defects: dict[str, str] | None = None) -> None:
+        with exclusive(self.layout):
+            self.state = State.load(self.layout)
+            wanted_defects = dict(defects or {})
+            if self._healthy() and wanted_defects == self.state.defects:
+                self._say("cloud", f"already running ({self.layout.root})")
+                return
+            if any(self.is_running(n) for n in PROCESS_ORDER):
+                self._say("cloud", "found a partly running cloud: restarting it")
+                self._stop_all()
+            cold = not self.state.initialized
+            if cold:
+                self._wipe()
+            self.layout.make()
+            self.state.defects = wanted_defects
+            self.state.stopped_on_purpose = []
+            for user in ("admin", catalog.MEMBER_USER, *catalog.SERVICE_USERS):
+                self.state.password(user)
+            self._choose_ports()
+            self.state.save(self.layout)
+            try:
+                self._start(cold)
+            except BaseException:
+                # Nothing half-done left running: a failed `up` stops what it started.
+                self._say("cloud", "start-up failed: stopping what was started")
+                self._stop_all()
+                raise
+            self.state.initialized = True
+            self.state.save(self.layout)
+            self._say("cloud", f"ready: OS_CLIENT_CONFIG_FILE={self.layout.clouds_yaml} "
+                               f"OS_CLOUD={clouds_yaml.ADMIN_CLOUD}")
+
+    def _healthy(self) -> bool:
+        if not self.state.initialized:
+            return False
+        if not all(self.is_running(name) for name in PROCESS_ORDER):
+            return False
+        return all(probe(self.ctx) for probe in (keystone.ready, placement.ready, nova.api_ready))
+
+    def _wipe(self) -> None:
+        """A run dir from a cloud that never finished its first start: begin again."""
+        if self.layout.data.exists():
+            self._say("cloud", f"clearing an unfinished run directory {self.layout.root}")
+        for leftover in (self.layout.data, self.layout.etc):
+            shutil.rmtree(leftover, ignore_errors=True)
+        self.layout.clouds_yaml.unlink(missing_ok=True)
+        self.state = State()
+
+    def _choose_ports(self) -> None:
+        for name in PORT_NAMES:
+            port = self.state.ports.get(name)
+            if port is None or not is_free(port):
+                if port is not None:
+                    self._say(name, f"port {port} is taken now: moving to a free one")
+                self.state.ports[name] = free_port()
+        if len(set(self.state.ports.values())) != len(self.state.ports):
+            # Two free_port() calls can hand out the same port once released.
+            self.state.ports.clear()
+            self._choose_ports()
+
+    def _start(self, cold: bool) -> None:
+        ctx = self.ctx
+        for service in (keystone, placement, glance, nova):
+            service.write_config(ctx)
+        self._say("cloud", ("cold" if cold else "warm") + f" start in {self.layout.root}")
+
+        def broker():
+            self._spawn(rabbitmq.epmd_spec(ctx))
+            self._await("epmd", lambda: accepts_connections(ctx.port("epmd")))
+            self._spawn(rabbitmq.spec(ctx))
+            self._await("rabbitmq", lambda: rabbitmq.ready(ctx))
+
+        def databases():
+            if cold:
+                mariadb.initialize(ctx)
+            self._spawn(mariadb.spec(ctx))
+            self._await("mariadb", lambda: mariadb.ready(ctx))
+            if cold:
+                mariadb.create_databases(ctx)
+                _parallel(lambda: placement.initialize(ctx), lambda: nova.initialize(ctx))
+                self._say("databases", "created and migrated")
+
+        def identity():
+            if cold:
+                keystone.initialize(ctx)
+            self._spawn(keystone.spec(ctx))
+            self._await("keystone", lambda: keystone.ready(ctx))
+            catalog.ensure_catalog(ctx, catalog.admin_connection(ctx))
+            clouds_yaml.write(ctx)
+            self._say("catalog", "users, projects and endpoints in place")
+
+        def image_store():
+            if cold:
+                glance.initialize(ctx)
+
+        def standin():
+            self._spawn(neutron_standin.spec(ctx))
+            self._await("neutron-standin", lambda: neutron_standin.ready(ctx))
+
+        _parallel(broker, databases, identity, image_store, standin)
+
+        self._spawn(placement.spec(ctx))
+        self._spawn(_relay_spec(ctx))
+        self._spawn(glance.spec(ctx))
+        for spec in (nova.conductor_spec(ctx), nova.scheduler_spec(ctx), nova.api_spec(ctx)):
+            self._spawn(spec)
+        # The computes report their inventory to Placement as they start.
+        self._await("placement", lambda: placement.ready(ctx))
+        self._await(RELAY, lambda: accepts_connections(ctx.port(RELAY)))
+        for host in nova.COMPUTE_HOSTS:
+            self._spawn(nova.compute_spec(ctx, host))
+
+        conn = catalog.admin_connection(ctx)
+
+        def image():
+            self._await("glance", lambda: glance.ready(ctx))
+            self.state.image_id = catalog.ensure_image(ctx, conn)
+            self._say("image", f"{glance.IMAGE_NAME} active")
+
+        def computes():
+            self._await("nova-api", lambda: nova.api_ready(ctx))
+            self._await_computes(conn, cold)
+
+        _parallel(image, computes)
+
+    def _await_computes(self, conn, cold: bool) -> None:
+        hosts = set(nova.COMPUTE_HOSTS)
+
+        # A compute creates its node record, then its resource provider, as it
+        # starts; os-hypervisors would hide the nodes until they are mapped.
+        def providers() -> bool:
+            self._check_nova_alive()
+            return hosts <= {rp.name for rp in conn.placement.resource_providers()}
+
+        self._await("resource providers", providers)
+        if cold:
+            nova.discover_hosts(self.ctx)
+            self._say("cells", "compute hosts mapped to cell1")
+
+        def all_up() -> bool:
+            self._check_nova_alive()
+            up = {(s.binary, s.host) for s in conn.compute.services() if s.state == "up"}
+            binaries = {b for b, _ in up}
+            return ({"nova-conductor", "nova-scheduler"} <= binaries
+                    and all(("nova-compute", h) in up for h in hosts))
+
+        self._await("nova services", all_up)
+
+    def _check_nova_alive(self) -> None:
+        for name in ("nova-conductor", "nova-scheduler", "nova-api", *COMPUTES):
+            if not self.is_running(name):
+                raise CloudError(f"{name} died while starting; last lines of "
+                                 f"{self.layout.log(name)}:\n{processes.tail(self.layout.log(name))}")
+
+    # ---------------------------------------------------------------- down
+    def down(self) -> None:
+        with exclusive(self.layout):
+            self.state = State.load(self.layout)
+            self._stop_all()
+            self._say("cloud", "stopped")
+
+    def _stop_all(self) -> None:
+        for name in reversed(PROCESS_ORDER):
+            self._stop(name)
+        self.state.stopped_on_purpose = []
+        self.state.save(self.layout)
+
+    # -------------------------------------------------------------- faults
+    def _compute_name(self, host: str) -> str:
+        name = nova.compute_process(host)
+        if name not in COMPUTES:
+            raise CloudError(f"no compute host {host!r} in this cloud; "
+                             f"hosts: {', '.join(nova.COMPUTE_HOSTS)}")
+        return name
+
+    def stop_compute(self, host: str) -> None:
+        with exclusive(self.layout):
+            self.state = State.load(self.layout)
+            self._stop(self._compute_name(host), on_purpose=True)
+
+    def kill_compute(self, host: str) -> None:
+        with exclusive(self.layout):
+            self.state = State.load(self.layout)
+            self._stop(self._compute_name(host), sig=signal.SIGKILL, on_purpose=True)
+
+    def start_compute(self, host: str, timeout: float = 60.0) -> None:
+        """Start a compute and return once it has sent a heartbeat (its start-up is done)."""
+        with exclusive(self.layout):
+            self.state = State.load(self.layout)
+            name = self._compute_name(host)
+            if self.is_running(name):
+                self._say(name, "already running")
+                return
+            started = datetime.now(timezone.utc)
+            self._spawn(nova.compute_spec(self.ctx, host))
+            conn = catalog.admin_connection(self.ctx)
+
+            def heartbeat() -> bool:
+                for service in conn.compute.services(binary="nova-compute", host=host):
+                    beat = _parse_time(service.updated_at)
+                    if beat is not None and beat > started:
+                        return True
+                return False
+
+            self._await(name, heartbeat, timeout)
+
+    def cut_placement_path(self) -> None:
+        with exclusive(self.layout):
+            self.state = State.load(self.layout)
+            self._stop(RELAY, on_purpose=True)
+
+    def restore_placement_path(self) -> None:
+        with exclusive(self.layout):
+            self.state = State.load(self.layout)
+            if not self.is_running(RELAY):
+                self._spawn(_relay_spec(self.ctx))
+            self._await(RELAY, lambda: accepts_connections(self.ctx.port(RELAY)))
+
+
+def _started(record: ProcessRecord) -> processes.Started:
+    return processes.Started(record.pid, record.start_ticks)
+
+
+def _relay_spec(ctx: Ctx) -> ProcessSpec:
+    return ProcessSpec(
+        name=RELAY,
+        argv=[sys.executable, "-m", "embedded_cloud.relay", str(ctx.port(RELAY)),
+              str(ctx.port("placement"))],
+        log=ctx.layout.log(RELAY),
+    )
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _parallel(*tasks: Callable[[], None]) -> None:
+    """Run the tasks in threads; re-raise the first failure once all have finished."""
+    errors: list[BaseException] = []
+
+    def run(task):
+        try:
+            task()
+        except BaseException as error:  # noqa: BLE001 - re-raised below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(task,), daemon=True) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]

@@ -1,0 +1,1 @@
+"""One module per service of the embedded cloud: its config, set-up, processes and readiness."""

@@ -1,0 +1,51 @@
+"""Glance: the image every test server boots from (file store, sqlite)."""
+from __future__ import annotations
+
+import shutil
+
+from ..context import Ctx, ini
+from ..layout import venv_bin, venv_prefix
+from ..processes import ProcessSpec
+from ..state import written_file
+from .http_probe import answers
+from .wsgi_server import gunicorn_spec
+
+NAME = "glance"
+IMAGE_NAME = "embedded-fake-image"
+
+
+def _conf(ctx: Ctx):
+    return ctx.conf_path("glance/glance-api.conf")
+
+
+def write_config(ctx: Ctx) -> None:
+    data = ctx.layout.datadir(NAME)
+    paste = ctx.conf_path("glance/glance-api-paste.ini")
+    paste.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(venv_prefix() / "etc/glance/glance-api-paste.ini", paste)
+    written_file(_conf(ctx), ini({
+        "DEFAULT": {"debug": False, "enabled_backends": "fs:file"},
+        "database": {"connection": f"sqlite:///{data / 'glance.db'}"},
+        "glance_store": {"default_backend": "fs"},
+        "fs": {"filesystem_store_datadir": data / "images"},
+        "os_glance_staging_store": {"filesystem_store_datadir": data / "staging"},
+        "os_glance_tasks_store": {"filesystem_store_datadir": data / "tasks"},
+        "paste_deploy": {"flavor": "keystone", "config_file": paste},
+        "keystone_authtoken": ctx.authtoken("glance"),
+        "oslo_concurrency": {"lock_path": data / "lock"},
+    }))
+
+
+def initialize(ctx: Ctx) -> None:
+    ctx.layout.datadir(NAME).mkdir(parents=True, exist_ok=True)
+    ctx.run("glance-manage", [venv_bin("glance-manage"), "--config-file", str(_conf(ctx)),
+                              "db_sync"])
+
+
+def spec(ctx: Ctx) -> ProcessSpec:
+    return gunicorn_spec(ctx, NAME, "embedded_cloud.wsgi.glance:application",
+                         env={"OS_GLANCE_CONFIG_DIR": str(_conf(ctx).parent)})
+
+
+def ready(ctx: Ctx) -> bool:
+    return answers(ctx.port(NAME))

@@ -1,0 +1,58 @@
+"""Keystone: identity for every other service (sqlite, fernet tokens)."""
+from __future__ import annotations
+
+from ..context import REGION, Ctx, ini
+from ..layout import venv_bin
+from ..processes import ProcessSpec
+from ..state import written_file
+from .http_probe import answers
+from .wsgi_server import gunicorn_spec
+
+NAME = "keystone"
+
+
+def _conf(ctx: Ctx):
+    return ctx.conf_path("keystone/keystone.conf")
+
+
+def write_config(ctx: Ctx) -> None:
+    data = ctx.layout.datadir(NAME)
+    written_file(_conf(ctx), ini({
+        "DEFAULT": {"debug": False},
+        "database": {"connection": f"sqlite:///{data / 'keystone.db'}"},
+        "token": {"provider": "fernet"},
+        "fernet_tokens": {"key_repository": data / "fernet-keys"},
+        "credential": {"key_repository": data / "credential-keys"},
+        # bcrypt's minimum cost: every password login is fast in a test cloud.
+        "identity": {"password_hash_rounds": 4},
+    }))
+
+
+def _manage(ctx: Ctx, *args: str, env: dict[str, str] | None = None) -> None:
+    ctx.run("keystone-manage", [venv_bin("keystone-manage"), "--config-file", str(_conf(ctx)), *args],
+            env=env)
+
+
+def initialize(ctx: Ctx) -> None:
+    data = ctx.layout.datadir(NAME)
+    data.mkdir(parents=True, exist_ok=True)
+    _manage(ctx, "db_sync")
+    owner = ["--keystone-user", "root", "--keystone-group", "root"]
+    _manage(ctx, "fernet_setup", *owner)
+    _manage(ctx, "credential_setup", *owner)
+    # The password goes through the environment, never the command line.
+    _manage(ctx, "bootstrap",
+            "--bootstrap-username", "admin", "--bootstrap-project-name", "admin",
+            "--bootstrap-role-name", "admin", "--bootstrap-service-name", "keystone",
+            "--bootstrap-region-id", REGION,
+            "--bootstrap-public-url", ctx.auth_url, "--bootstrap-internal-url", ctx.auth_url,
+            env={"OS_BOOTSTRAP_PASSWORD": ctx.state.password("admin")})
+
+
+def spec(ctx: Ctx) -> ProcessSpec:
+    return gunicorn_spec(ctx, NAME, "embedded_cloud.wsgi.keystone:application",
+                         env={"OS_KEYSTONE_CONFIG_FILES": str(_conf(ctx))})
+
+
+def ready(ctx: Ctx) -> bool:
+    return answers(ctx.port(NAME), "/v3")

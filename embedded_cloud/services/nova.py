@@ -1,0 +1,155 @@
+"""Nova: nova-api (WSGI), conductor, scheduler and two fake-driver computes, cells v2.
+
+The hypervisor is nova's FakeDriverWithoutFakeNodes, as devstack uses for
+VIRT_DRIVER=fake: the node is named after the host, its UUID is kept in the
+compute's state_path so a restarted compute is the same resource provider,
+and its inventory (1000 VCPU, 800000 MB RAM, 600000 GB disk) is so large that
+no scenario runs out of room. Guests live only in the compute's memory.
+"""
+from __future__ import annotations
+
+import sys
+
+from ..context import REGION, Ctx, ini
+from ..layout import venv_bin, venv_prefix
+from ..processes import ProcessSpec
+from ..state import written_file
+from . import rabbitmq
+from .http_probe import answers
+from .wsgi_server import gunicorn_spec
+
+API = "nova-api"
+CONDUCTOR = "nova-conductor"
+SCHEDULER = "nova-scheduler"
+COMPUTE_HOSTS = ("compute1", "compute2")
+
+# A stopped compute must show as down within seconds, not nova's 60.
+REPORT_INTERVAL = 1
+SERVICE_DOWN_TIME = 6
+
+
+def compute_process(host: str) -> str:
+    return f"nova-compute-{host}"
+
+
+def _etc(ctx: Ctx):
+    return ctx.conf_path("nova")
+
+
+def write_config(ctx: Ctx) -> None:
+    etc = _etc(ctx)
+    data = ctx.layout.datadir("nova")
+    common = {
+        "DEFAULT": {
+            "debug": False,
+            "transport_url": rabbitmq.transport_url(ctx),
+            "compute_driver": "fake.FakeDriverWithoutFakeNodes",
+            "report_interval": REPORT_INTERVAL,
+            "service_down_time": SERVICE_DOWN_TIME,
+            "graceful_shutdown_timeout": 5,
+            "my_ip": "127.0.0.1",
+            "state_path": data,
+            "use_rootwrap_daemon": False,
+        },
+        "api": {"auth_strategy": "keystone"},
+        "wsgi": {"api_paste_config": venv_prefix() / "etc/nova/api-paste.ini"},
+        "keystone_authtoken": ctx.authtoken("nova"),
+        "placement": {**ctx.service_auth("nova"), "region_name": REGION,
+                      "valid_interfaces": "public"},
+        "neutron": {**ctx.service_auth("nova"), "region_name": REGION,
+                    "valid_interfaces": "public"},
+        "glance": {"region_name": REGION, "valid_interfaces": "public"},
+        "oslo_concurrency": {"lock_path": data / "lock"},
+        "oslo_messaging_notifications": {"driver": "noop"},
+        "scheduler": {"workers": 1, "discover_hosts_in_cells_interval": -1},
+        "conductor": {"workers": 1},
+        "vnc": {"enabled": False},
+        "service_user": {"send_service_user_token": False},
+    }
+    written_file(etc / "nova.conf", ini(common))
+    written_file(etc / "nova-db.conf", ini({
+        "api_database": {"connection": ctx.db_url("nova_api")},
+        "database": {"connection": ctx.db_url("nova_cell1")},
+    }))
+    # nova-api alone reaches Placement through the relay, so that the fault
+    # controls can cut that one path while the computes still reach it.
+    written_file(etc / "nova-api.conf", ini({
+        "placement": {"endpoint_override": ctx.url("placement-relay")},
+    }))
+    for host in COMPUTE_HOSTS:
+        state_path = ctx.layout.datadir(compute_process(host))
+        written_file(etc / f"{host}.conf", ini({
+            "DEFAULT": {"host": host, "state_path": state_path},
+            "oslo_concurrency": {"lock_path": state_path / "lock"},
+        }))
+
+
+def _configs(ctx: Ctx, *names: str) -> list[str]:
+    args = []
+    for name in names:
+        args += ["--config-file", str(_etc(ctx) / name)]
+    return args
+
+
+def _manage(ctx: Ctx, *args: str) -> None:
+    ctx.run("nova-manage", [venv_bin("nova-manage"), *_configs(ctx, "nova.conf", "nova-db.conf"),
+                            *args])
+
+
+def initialize(ctx: Ctx) -> None:
+    _manage(ctx, "api_db", "sync")
+    _manage(ctx, "cell_v2", "map_cell0", "--database_connection", ctx.db_url("nova_cell0"))
+    # A template, filled from each service's own transport_url: the broker's
+    # port may change on a warm start without touching the cell mapping.
+    _manage(ctx, "cell_v2", "create_cell", "--name", "cell1",
+            "--transport-url", "{scheme}://{username}:{password}@{hostname}:{port}/")
+    _manage(ctx, "db", "sync")
+
+
+def discover_hosts(ctx: Ctx) -> None:
+    _manage(ctx, "cell_v2", "discover_hosts")
+
+
+def _launch(ctx: Ctx, name: str, prog: str, entry: str, configs: list[str]) -> ProcessSpec:
+    return ProcessSpec(
+        name=name,
+        argv=[sys.executable, "-m", "embedded_cloud.launch", prog, entry, *configs],
+        log=ctx.layout.log(name),
+        env=_defect_env(ctx, name),
+    )
+
+
+def _defect_env(ctx: Ctx, name: str) -> dict[str, str]:
+    defect = ctx.state.defects.get(name)
+    return {"EMBEDDED_CLOUD_DEFECT": defect} if defect else {}
+
+
+def api_spec(ctx: Ctx) -> ProcessSpec:
+    return gunicorn_spec(ctx, API, "embedded_cloud.wsgi.nova_api:application", env={
+        "OS_NOVA_CONFIG_DIR": str(_etc(ctx)),
+        # nova-api loads its paste pipeline from the first file of the list.
+        "OS_NOVA_CONFIG_FILES": ";".join([str(venv_prefix() / "etc/nova/api-paste.ini"),
+                                          "nova.conf", "nova-db.conf", "nova-api.conf"]),
+        **_defect_env(ctx, API),
+    })
+
+
+def conductor_spec(ctx: Ctx) -> ProcessSpec:
+    return _launch(ctx, CONDUCTOR, "nova-conductor", "nova.cmd.conductor:main",
+                   _configs(ctx, "nova.conf", "nova-db.conf"))
+
+
+def scheduler_spec(ctx: Ctx) -> ProcessSpec:
+    return _launch(ctx, SCHEDULER, "nova-scheduler", "nova.cmd.scheduler:main",
+                   _configs(ctx, "nova.conf", "nova-db.conf"))
+
+
+def compute_spec(ctx: Ctx, host: str) -> ProcessSpec:
+    # No database options: nova-compute goes through the conductor.
+    ctx.layout.datadir(compute_process(host)).mkdir(parents=True, exist_ok=True)
+    return _launch(ctx, compute_process(host), "nova-compute", "nova.cmd.compute:main",
+                   _configs(ctx, "nova.conf", f"{host}.conf"))
+
+
+def api_ready(ctx: Ctx) -> bool:
+    return answers(ctx.port(API))

@@ -1,0 +1,38 @@
+"""Placement: the inventories, usages and allocations the suite checks."""
+from __future__ import annotations
+
+from ..context import Ctx, ini
+from ..layout import venv_bin
+from ..processes import ProcessSpec
+from ..state import written_file
+from .http_probe import answers
+from .wsgi_server import gunicorn_spec
+
+NAME = "placement"
+
+
+def _conf(ctx: Ctx):
+    return ctx.conf_path("placement/placement.conf")
+
+
+def write_config(ctx: Ctx) -> None:
+    written_file(_conf(ctx), ini({
+        "DEFAULT": {"debug": False},
+        "api": {"auth_strategy": "keystone"},
+        "placement_database": {"connection": ctx.db_url("placement")},
+        "keystone_authtoken": ctx.authtoken("placement"),
+    }))
+
+
+def initialize(ctx: Ctx) -> None:
+    ctx.run("placement-manage", [venv_bin("placement-manage"), "--config-file", str(_conf(ctx)),
+                                 "db", "sync"])
+
+
+def spec(ctx: Ctx) -> ProcessSpec:
+    return gunicorn_spec(ctx, NAME, "embedded_cloud.wsgi.placement:application",
+                         env={"OS_PLACEMENT_CONFIG_DIR": str(_conf(ctx).parent)})
+
+
+def ready(ctx: Ctx) -> bool:
+    return answers(ctx.port(NAME))

@@ -1,0 +1,5 @@
+from embedded_cloud.wsgi import trim_argv
+
+trim_argv()
+
+from glance.wsgi.api import application  # noqa: E402,F401
