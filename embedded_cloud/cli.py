@@ -23,7 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start the cloud, or find it running")
     up.add_argument("--defect", action="append", default=[], metavar="SERVICE=NAME",
-                    help="inject a named defect into one service (see README)")
+                    help="inject a named defect: SERVICE is nova-api, nova-compute (every "
+                         "compute) or a compute host (see embedded_cloud/defects)")
     commands.add_parser("down", help="stop every process of the cloud")
     commands.add_parser("status", help="show each process, its PID, port and memory")
     commands.add_parser("env", help="print shell exports for the openstack CLI")
@@ -36,20 +37,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _defects(pairs: list[str]) -> dict[str, str]:
-    from .defects.catalog import DEFECTS
+    from .defects.choice import choose
 
-    chosen = {}
-    for pair in pairs:
-        service, _, name = pair.partition("=")
-        if not name:
-            raise CloudError(f"--defect {pair!r} is not SERVICE=NAME; e.g. --defect nova-api=<name>")
-        if name not in DEFECTS:
-            raise CloudError(f"unknown defect {name!r}; known: {', '.join(sorted(DEFECTS))}")
-        chosen[service] = name
-    return chosen
+    return choose(pairs)
 
 
 def _print_status(cloud) -> int:
+    from .defects.choice import describe
     from .processes import tail
 
     dead = 0
@@ -68,6 +62,7 @@ def _print_status(cloud) -> int:
             print("    " + tail(cloud.layout.log(s.name), 8).replace("\n", "\n    "))
     total = sum(s.rss_kib for s in cloud.status()) / 1024
     print(f"{'total':<24} {'':<24} {'':<13} {'':<16} {total:7.1f} MiB")
+    print(describe(cloud.state.defects))
     return 1 if dead else 0
 
 

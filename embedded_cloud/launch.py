@@ -17,9 +17,12 @@ from .defects import apply_from_environment
 def main() -> None:
     prog, entry, *args = sys.argv[1:]
     sys.argv = [prog, *args]
-    apply_from_environment()
     module, function = entry.split(":")
-    sys.exit(getattr(importlib.import_module(module), function)())
+    # Import first: nova's entry module runs monkey_patch.patch(), which must
+    # come before any other nova import (a defect's included).
+    main_function = getattr(importlib.import_module(module), function)
+    apply_from_environment()
+    sys.exit(main_function())
 
 
 if __name__ == "__main__":

@@ -1,12 +1,37 @@
-"""The defects that can be injected, by name."""
+"""The defects that can be injected, by name, and the services each one belongs in."""
 from __future__ import annotations
 
-DEFECTS: dict[str, object] = {}
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Defect:
+    name: str
+    service: str  # the kind of process it patches: "nova-api" or "nova-compute"
+    module: str  # embedded_cloud.defects.<module> with an inject() function
+    summary: str
+
+
+DEFECTS: dict[str, Defect] = {d.name: d for d in (
+    Defect("local-delete-keeps-allocations", "nova-api", "local_delete_keeps_allocations",
+           "a local delete leaves the server's allocations in Placement (bug 1679750)"),
+    Defect("no-heal-on-startup", "nova-compute", "no_heal_on_startup",
+           "nova-compute does not remove allocations of deleted instances when it starts"),
+    Defect("disabled-means-down", "nova-api", "disabled_means_down",
+           "a delete on a disabled but live compute is done locally by nova-api"),
+    Defect("ignore-forced-down", "nova-api", "ignore_forced_down",
+           "a delete ignores forced_down and is cast to the dead compute"),
+)}
+
+
+def known() -> str:
+    return ", ".join(sorted(DEFECTS))
 
 
 def apply(name: str) -> None:
     try:
-        inject = DEFECTS[name]
+        defect = DEFECTS[name]
     except KeyError:
-        raise SystemExit(f"unknown defect {name!r}; known: {', '.join(sorted(DEFECTS)) or 'none'}")
-    inject()
+        raise SystemExit(f"unknown defect {name!r}; known: {known()}") from None
+    importlib.import_module(f"{__package__}.{defect.module}").inject()

@@ -2,7 +2,9 @@ from embedded_cloud.defects import apply_from_environment
 from embedded_cloud.wsgi import trim_argv
 
 trim_argv()
-# A defect, when one is asked for, is in place before nova-api serves a request.
-apply_from_environment()
-
+# nova's module runs monkey_patch.patch() before any other nova import, so it
+# comes first; defects patch classes, so the app it builds sees them, and
+# gunicorn serves no request before this module is done.
 from nova.wsgi.osapi_compute import application  # noqa: E402,F401
+
+apply_from_environment()

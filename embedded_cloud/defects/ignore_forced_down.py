@@ -1,0 +1,43 @@
+"""ignore-forced-down (nova-api): a delete ignores a compute's forced_down flag.
+
+Changes: nova.servicegroup.api.API.service_is_up skips its
+`if member.get('forced_down'): return False` check while
+nova.compute.api.API._delete runs (and only then): the answer comes from the
+heartbeat alone (the servicegroup driver's is_up).
+
+Why that is the bug: forcing a service down is how an operator says "this
+host is dead, do not wait for service_down_time". Ignoring it, a delete issued
+within service_down_time of the dead compute's last heartbeat (6 s here, 60 s
+by default) is cast to that compute: nothing consumes the message, and the
+server stays in task_state `deleting` with its allocations in place.
+`openstack compute service list` still shows the service down (it calls
+service_is_up outside _delete).
+
+Caught by: the scenario that stops a compute, forces it down and at once
+deletes a server on it, then waits for the server to be gone (nova's
+test_local_delete_removes_allocations_from_api). A scenario that first waits
+for the heartbeat to go stale never exercises forced_down and cannot catch it.
+"""
+from __future__ import annotations
+
+from .patching import Scope, announce, wrap
+
+NAME = "ignore-forced-down"
+
+
+def inject() -> None:
+    from nova.compute import api
+    from nova.servicegroup import api as servicegroup
+
+    deleting = Scope()
+    deleting.around(api.API, "_delete")
+
+    def make(original):
+        def service_is_up(self, member):
+            if deleting.active:
+                return self._driver.is_up(member)  # nova's body without the forced_down check
+            return original(self, member)
+        return service_is_up
+
+    wrap(servicegroup.API, "service_is_up", make)
+    announce(NAME, "API._delete ignores forced_down (trusts the heartbeat alone)")

@@ -1,0 +1,39 @@
+"""local-delete-keeps-allocations (nova-api): bug 1679750 as it was before its fix.
+
+Changes: nova.scheduler.client.report.SchedulerReportClient.delete_allocation_for_instance
+becomes a no-op while nova.compute.api.API._local_delete runs (and only then).
+
+Why that is the bug: before the fix, API._local_delete destroyed the instance
+without the `placementclient.delete_allocation_for_instance(..., force=True)`
+call; the allocations of a server deleted while its compute was down stayed in
+Placement until that compute came back and its resource tracker healed them.
+Every other caller (the delete cast to a live compute, the build-request
+cleanup in _local_delete_cleanup) keeps working, so only a local delete leaks.
+
+Caught by: the scenario that deletes a server on a stopped, forced-down compute
+and expects the provider's usages back at their pre-boot values while the
+compute is still down (nova's test_local_delete_removes_allocations_from_api).
+"""
+from __future__ import annotations
+
+from .patching import Scope, announce, wrap
+
+NAME = "local-delete-keeps-allocations"
+
+
+def inject() -> None:
+    from nova.compute import api
+    from nova.scheduler.client import report
+
+    local_delete = Scope()
+    local_delete.around(api.API, "_local_delete")
+
+    def make(original):
+        def delete_allocation_for_instance(self, context, uuid, *args, **kwargs):
+            if local_delete.active:
+                return False  # what nova returns when there was nothing to delete
+            return original(self, context, uuid, *args, **kwargs)
+        return delete_allocation_for_instance
+
+    wrap(report.SchedulerReportClient, "delete_allocation_for_instance", make)
+    announce(NAME, "API._local_delete no longer deletes the instance's allocations")
