@@ -58,6 +58,9 @@ class SuiteSettings:
     fault_control: str = "auto"  # one of FAULT_CONTROLS
     stop_compute_command: str | None = None  # shell template with {host}
     start_compute_command: str | None = None  # shell template with {host}
+    # Optional: without it, scenarios that kill -9 a compute are skipped
+    # under fault_control=command.
+    kill_compute_command: str | None = None  # shell template with {host}
     allow_foreign_servers: bool = False
     run_dir: str = DEFAULT_RUN_DIR
 
@@ -76,6 +79,7 @@ _TEXT_KEYS = (
     "fault_control",
     "stop_compute_command",
     "start_compute_command",
+    "kill_compute_command",
     "run_dir",
 )
 KNOWN_KEYS = tuple(sorted([*_TEXT_KEYS, *_TIMEOUT_KEYS, "timeout_scale", "allow_foreign_servers"]))
@@ -117,6 +121,7 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         )
     stop_command = _command_template("stop_compute_command", text("stop_compute_command"))
     start_command = _command_template("start_compute_command", text("start_compute_command"))
+    kill_command = _command_template("kill_compute_command", text("kill_compute_command"))
     if fault_control == "command" and not (stop_command and start_command):
         raise SettingsError(
             "fault_control='command' needs both stop_compute_command and start_compute_command; "
@@ -145,6 +150,7 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         fault_control=fault_control,
         stop_compute_command=stop_command,
         start_compute_command=start_command,
+        kill_compute_command=kill_command,
         allow_foreign_servers=_flag("allow_foreign_servers", text("allow_foreign_servers")),
         run_dir=text("run_dir") or DEFAULT_RUN_DIR,
     )
@@ -230,7 +236,8 @@ def _command_template(key: str, template: str | None) -> str | None:
         problem = f"is not a valid template ({error})"
     else:
         return template
-    example = f"ssh {{host}} sudo systemctl {key.split('_')[0]} nova-compute"
+    action = {"kill": "kill --signal=SIGKILL"}.get(key.split("_")[0], key.split("_")[0])
+    example = f"ssh {{host}} sudo systemctl {action} nova-compute"
     raise SettingsError(
         f"{key}={template!r} {problem}; use {{host}} for the compute host and double "
         f"any other brace, e.g. -D {key}='{example}'"

@@ -238,7 +238,7 @@ def test_known_keys_lists_every_setting():
         "timeout.server_active", "timeout.server_deleted", "timeout.service_state",
         "timeout.allocations", "timeout.heal", "timeout_scale",
         "fault_control", "stop_compute_command", "start_compute_command",
-        "allow_foreign_servers", "run_dir",
+        "kill_compute_command", "allow_foreign_servers", "run_dir",
     }  # fmt: skip
 
 
@@ -248,3 +248,15 @@ def test_known_keys_lists_every_setting():
 )
 def test_keys_of_behave_formatters_and_sibling_packages_are_ignored(key):
     assert resolve({key: "x"}, {}) == SuiteSettings()
+
+
+def test_kill_command_is_optional_and_checked_like_the_others():
+    kill = "ssh {host} sudo systemctl kill --signal=SIGKILL nova-compute"
+    userdata = {"fault_control": "command", "stop_compute_command": STOP, "start_compute_command": START}
+    assert resolve(userdata, {}).kill_compute_command is None
+    assert resolve({**userdata, "kill_compute_command": kill}, {}).kill_compute_command == kill
+    assert error_from({"kill_compute_command": "ssh {hots} kill"}) == (
+        "kill_compute_command='ssh {hots} kill' has an unknown placeholder {hots}; use {host} for "
+        "the compute host and double any other brace, e.g. "
+        "-D kill_compute_command='ssh {host} sudo systemctl kill --signal=SIGKILL nova-compute'"
+    )
