@@ -34,4 +34,10 @@ def apply(name: str) -> None:
         defect = DEFECTS[name]
     except KeyError:
         raise SystemExit(f"unknown defect {name!r}; known: {known()}") from None
+    # Every nova service this cloud runs calls this first thing, before any
+    # other nova import; a defect's imports must not come first (eventlet would
+    # be imported and nova refuses to start). A second call is a no-op.
+    from nova import monkey_patch
+
+    monkey_patch.patch(backend="threading")
     importlib.import_module(f"{__package__}.{defect.module}").inject()
