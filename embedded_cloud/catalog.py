@@ -19,6 +19,9 @@ def admin_connection(ctx: Ctx) -> openstack.connection.Connection:
         auth_url=ctx.auth_url, username="admin", password=ctx.state.password("admin"),
         project_name="admin", user_domain_name="Default", project_domain_name="Default",
         region_name=REGION, load_yaml_config=False, load_envvars=False,
+        # On a warm start Keystone may have moved to a new port while the
+        # catalog still names the old one, until ensure_catalog mends it.
+        identity_endpoint_override=ctx.auth_url,
     )
 
 

@@ -66,6 +66,18 @@ def _print_status(cloud) -> int:
     return 1 if dead else 0
 
 
+def _log_unexpected(args) -> str:
+    import traceback
+
+    from .layout import Layout
+
+    log = Layout.resolve(args.run_dir).log("embedded-cloud")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "a") as handle:
+        handle.write(traceback.format_exc())
+    return str(log)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from .cloud import EmbeddedCloud
@@ -90,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     except CloudError as error:
         print(f"embedded-cloud: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # noqa: BLE001 - one line for the user, the traceback in a log
+        log = _log_unexpected(args)
+        print(f"embedded-cloud: {args.command} failed: {type(error).__name__}: "
+              f"{str(error).splitlines()[0] if str(error) else ''}; details in {log}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("embedded-cloud: interrupted", file=sys.stderr)
         return 130

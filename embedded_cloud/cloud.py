@@ -100,8 +100,8 @@ class EmbeddedCloud:
                 raise CloudError(f"{name} died while starting; last lines of "
                                  f"{self.layout.log(name)}:\n{processes.tail(self.layout.log(name))}")
             if time.monotonic() > deadline:
-                raise CloudError(f"{name} did not become ready in {timeout:.0f} s; "
-                                 f"see {self.layout.log(name)}")
+                where = self.layout.log(name) if name in PROCESS_ORDER else f"the logs in {self.layout.logs}"
+                raise CloudError(f"{name} did not become ready in {timeout:.0f} s; see {where}")
             time.sleep(delay)
             delay = min(delay * 1.5, 0.5)
         self._say(name, "ready" + (f" on 127.0.0.1:{self.state.ports[name]}"
@@ -255,6 +255,8 @@ class EmbeddedCloud:
         if cold:
             nova.discover_hosts(self.ctx)
             self._say("cells", "compute hosts mapped to cell1")
+        else:
+            self._reset_compute_services(conn)
 
         def all_up() -> bool:
             self._check_nova_alive()
@@ -264,6 +266,22 @@ class EmbeddedCloud:
                     and all(("nova-compute", h) in up for h in hosts))
 
         self._await("nova services", all_up)
+
+    def _reset_compute_services(self, conn) -> None:
+        """Put back computes that an interrupted run left forced down or disabled.
+
+        The services are running again (we just started them), so clearing
+        forced_down is safe here; `up` promises a cloud in its reference state.
+        """
+        for service in conn.compute.services(binary="nova-compute"):
+            if service.host not in nova.COMPUTE_HOSTS:
+                continue
+            if service.is_forced_down:
+                conn.compute.update_service_forced_down(service, service.host, service.binary, False)
+                self._say(nova.compute_process(service.host), "was left forced down: cleared")
+            if service.status == "disabled":
+                conn.compute.enable_service(service, service.host, service.binary)
+                self._say(nova.compute_process(service.host), "was left disabled: enabled")
 
     def _check_nova_alive(self) -> None:
         for name in ("nova-conductor", "nova-scheduler", "nova-api", *COMPUTES):

@@ -1,27 +1,45 @@
 """Run one OpenStack service's console entry point, with a named defect loaded first if asked.
 
-    python -m embedded_cloud.launch nova-compute nova.cmd.compute:main --config-file ...
+    python -m embedded_cloud.launch [--no-fork] nova-compute nova.cmd.compute:main --config-file ...
 
 The defect (issue: prove the suite catches the bugs) is chosen by the
 EMBEDDED_CLOUD_DEFECT variable, set only in the environment of the one
 process it targets; nothing installed is edited.
+
+--no-fork serves the service in this process, as nova-compute always does:
+oslo.service's threading backend otherwise forks one worker even for
+workers=1, doubling the memory of nova-conductor and nova-scheduler. The
+code that serves RPC is the same either way.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 
 from .defects import apply_from_environment
 
 
+def _serve_without_fork() -> None:
+    import nova.service
+
+    nova.service.serve = functools.partial(nova.service.serve, no_fork=True)
+
+
 def main() -> None:
-    prog, entry, *args = sys.argv[1:]
-    sys.argv = [prog, *args]
-    module, function = entry.split(":")
-    # Import first: nova's entry module runs monkey_patch.patch(), which must
-    # come before any other nova import (a defect's included).
-    main_function = getattr(importlib.import_module(module), function)
+    args = sys.argv[1:]
+    no_fork = args[:1] == ["--no-fork"]
+    if no_fork:
+        args = args[1:]
+    prog, entry, *rest = args
+    sys.argv = [prog, *rest]
     apply_from_environment()
+    module, function = entry.split(":")
+    # The entry module first: it picks nova's threading mode before anything
+    # else of nova (or eventlet) is imported.
+    main_function = getattr(importlib.import_module(module), function)
+    if no_fork:
+        _serve_without_fork()
     sys.exit(main_function())
 
 

@@ -110,10 +110,12 @@ def discover_hosts(ctx: Ctx) -> None:
     _manage(ctx, "cell_v2", "discover_hosts")
 
 
-def _launch(ctx: Ctx, name: str, prog: str, entry: str, configs: list[str]) -> ProcessSpec:
+def _launch(ctx: Ctx, name: str, prog: str, entry: str, configs: list[str],
+            no_fork: bool = False) -> ProcessSpec:
     return ProcessSpec(
         name=name,
-        argv=[sys.executable, "-m", "embedded_cloud.launch", prog, entry, *configs],
+        argv=[sys.executable, "-m", "embedded_cloud.launch", *(["--no-fork"] if no_fork else []),
+              prog, entry, *configs],
         log=ctx.layout.log(name),
         env=_defect_env(ctx, name),
     )
@@ -136,12 +138,12 @@ def api_spec(ctx: Ctx) -> ProcessSpec:
 
 def conductor_spec(ctx: Ctx) -> ProcessSpec:
     return _launch(ctx, CONDUCTOR, "nova-conductor", "nova.cmd.conductor:main",
-                   _configs(ctx, "nova.conf", "nova-db.conf"))
+                   _configs(ctx, "nova.conf", "nova-db.conf"), no_fork=True)
 
 
 def scheduler_spec(ctx: Ctx) -> ProcessSpec:
     return _launch(ctx, SCHEDULER, "nova-scheduler", "nova.cmd.scheduler:main",
-                   _configs(ctx, "nova.conf", "nova-db.conf"))
+                   _configs(ctx, "nova.conf", "nova-db.conf"), no_fork=True)
 
 
 def compute_spec(ctx: Ctx, host: str) -> ProcessSpec:
