@@ -1,0 +1,106 @@
+"""python -m acceptance.cleanup: put a cloud back after a run that could not
+(SIGKILL, a machine crash, a restore that failed), by replaying its ledger.
+
+    python -m acceptance.cleanup                      the embedded cloud
+    python -m acceptance.cleanup --cloud mycloud      a clouds.yaml entry
+    python -m acceptance.cleanup --run-dir .run/suite --timeout 300
+
+Exit status: 0 nothing left to undo, 1 problems remain (listed), 2 the
+cloud or ledger could not be used (one line says why).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+
+from acceptance import redaction
+from acceptance.ledger import Ledger, LedgerBusy, cloud_key
+from acceptance.preflight import PreflightError, explain
+from acceptance.prefix import new_run_prefix
+from acceptance.quick_connect import connection_factory
+from acceptance.restore import restore
+from acceptance.settings import DEFAULT_RUN_DIR, ENVVARS_CLOUD
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m acceptance.cleanup",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--cloud", help="clouds.yaml entry (default: $OS_CLOUD, the OS_* "
+                                        "variables, else the embedded cloud)")
+    parser.add_argument("--run-dir", default=DEFAULT_RUN_DIR,
+                        help=f"the suite's run dir holding the ledgers (default {DEFAULT_RUN_DIR})")
+    parser.add_argument("--embedded-dir", help="the embedded cloud's run dir (default "
+                                               "$EMBEDDED_CLOUD_DIR or .run/cloud)")
+    parser.add_argument("--start-compute-command", metavar="TEMPLATE",
+                        help="shell command with {host} that starts nova-compute on a host")
+    parser.add_argument("--timeout", type=float, default=180.0,
+                        help="seconds to wait for each kind of change (default 180)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        connect, start_compute = _cloud(args)
+        conn = connect()
+        redaction.register_connection_secrets(conn)
+        with Ledger.open(args.run_dir, cloud_key(conn), new_run_prefix()) as ledger:
+            todo = ledger.outstanding()
+            if not todo:
+                print(f"cleanup: nothing to undo in {ledger.path}")
+                return 0
+            for line in todo.describe():
+                print(f"cleanup: to undo: {line}")
+            problems = restore(conn, ledger, timeout=args.timeout, start_compute=start_compute,
+                               log=lambda line: print(redaction.scrub(line), flush=True))
+    except LedgerBusy as error:
+        return _fail(str(error))
+    except PreflightError as error:
+        return _fail(str(error))
+    except Exception as error:  # noqa: BLE001 - SDK/keystoneauth errors become one line
+        return _fail(explain(error))
+    except KeyboardInterrupt:
+        print("cleanup: interrupted; run it again to finish", file=sys.stderr)
+        return 130
+    for problem in problems:
+        print(f"cleanup: problem: {redaction.scrub(problem)}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _cloud(args):
+    """(connection factory, start_compute) for the chosen cloud."""
+    start_compute = None
+    if args.start_compute_command:
+        template = args.start_compute_command
+
+        def start_compute(host: str) -> None:
+            subprocess.run(template.format(host=shlex.quote(host)), shell=True, check=True,
+                           timeout=args.timeout)
+
+    cloud = args.cloud or os.environ.get("OS_CLOUD") or (
+        ENVVARS_CLOUD if os.environ.get("OS_AUTH_URL") else None)
+    if cloud is not None:
+        return connection_factory(cloud), start_compute
+
+    from embedded_cloud.cloud import EmbeddedCloud
+    from embedded_cloud.clouds_yaml import ADMIN_CLOUD
+
+    embedded = EmbeddedCloud(args.embedded_dir, progress=lambda line: None)
+    if not embedded.layout.clouds_yaml.exists():
+        raise PreflightError(f"no embedded cloud in {embedded.layout.root}; pass --embedded-dir "
+                             "or --cloud NAME")
+    return (connection_factory(ADMIN_CLOUD, clouds_yaml=str(embedded.layout.clouds_yaml)),
+            start_compute or embedded.start_compute)
+
+
+def _fail(message: str) -> int:
+    print(f"cleanup: {redaction.scrub(message)}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

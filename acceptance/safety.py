@@ -1,0 +1,122 @@
+"""The safety layer in one place, so environment.py stays a few lines.
+
+``begin`` (from before_all), in this order:
+
+1. preflight, access half: credentials, admin, microversions, Placement;
+2. open this cloud's ledger (refusing if another live run holds it) and
+   install the interrupt guard;
+3. replay whatever an earlier run left in the ledger;
+4. preflight, resources half: computes with room, image, flavor, hosts.
+
+Nothing is created before step 3, and step 3 only undoes. The returned
+``SafetyNet`` gives the steps the run prefix and the ledger, checks hosts
+before they are faulted, and restores after each scenario and at the end.
+"""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from acceptance import interrupts, redaction, safe_hosts
+from acceptance.interrupts import InterruptGuard
+from acceptance.ledger import Ledger, LedgerBusy, cloud_key
+from acceptance.preflight import Needs, Preflight, PreflightError, check_access, check_resources
+from acceptance.prefix import new_run_prefix
+from acceptance.recover import RecoveryError, recover_earlier_run
+from acceptance.restore import StartCompute, restore
+from acceptance.settings import SuiteSettings
+
+# Every error begin() raises has a one-line message meant for fail_cleanly.
+StartError = (PreflightError, LedgerBusy, RecoveryError)
+
+
+@dataclass
+class SafetyNet:
+    connect: Callable[[], object]
+    settings: SuiteSettings
+    ledger: Ledger
+    guard: InterruptGuard
+    preflight: Preflight
+    start_compute: StartCompute | None = None
+    log: Callable[[str], None] = print
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def prefix(self) -> str:
+        return self.ledger.prefix
+
+    @property
+    def timeout(self) -> float:
+        timeouts = self.settings.timeouts
+        return max(timeouts.server_deleted, timeouts.service_state, timeouts.heal)
+
+    def check_host_is_ours(self, conn, host: str) -> None:
+        """Call before forcing down, disabling or stopping ``host``."""
+        safe_hosts.check_host_is_ours(
+            conn, host, prefix=self.prefix, ledger=self.ledger,
+            allow_foreign_servers=self.settings.allow_foreign_servers)
+
+    def restore(self) -> list[str]:
+        """Put back everything outstanding; no signal can cut it in half."""
+        if not self.ledger.outstanding():
+            return []
+        with self.guard.shielded():
+            problems = restore(self.connect(), self.ledger, timeout=self.timeout,
+                               log=self._log, start_compute=self.start_compute)
+        self.problems += problems
+        return problems
+
+    def scenario_cleanup(self) -> None:
+        """Register in before_scenario with ``context.add_cleanup``: it then
+        runs after the scenario's own cleanups and puts back what they missed."""
+        problems = self.restore()
+        if problems:
+            raise AssertionError("the cloud could not be put back after this scenario: "
+                                 + "; ".join(problems))
+
+    def finish(self) -> list[str]:
+        """From after_all. Problems are printed, and returned for the caller."""
+        problems = self.restore()
+        for problem in problems:
+            self._log(f"restore problem: {problem}")
+        return problems
+
+    def _on_interrupt(self, signum: int) -> None:
+        self._log("restoring the cloud after the interrupt ...")
+        for problem in restore(self.connect(), self.ledger, timeout=self.timeout,
+                               log=self._log, start_compute=self.start_compute):
+            self._log(f"restore problem: {problem}")
+
+    def _log(self, line: str) -> None:
+        self.log(redaction.scrub(line))
+
+
+def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, *,
+          start_compute: StartCompute | None = None, log: Callable[[str], None] = print,
+          runner=None, report_dirs: tuple[str, ...] = ()) -> SafetyNet:
+    """Everything before_all needs; raises one of ``StartError`` (one line each).
+
+    ``runner`` (``context._runner``) lets the formatters' output be scrubbed;
+    ``report_dirs`` are scrubbed of secrets when the process exits.
+    """
+    redaction.install_log_redaction()
+    if runner is not None:
+        redaction.redact_behave_output(runner)
+
+    result = check_access(connect, needs)
+    conn = result.conn
+    redaction.register_connection_secrets(conn)
+    ledger = Ledger.open(settings.run_dir, cloud_key(conn), new_run_prefix())
+    net = SafetyNet(connect=connect, settings=settings, ledger=ledger, guard=None,
+                    preflight=result, start_compute=start_compute, log=log)
+    net.guard = interrupts.install(net._on_interrupt)
+    # Registered after the guard, so it runs before the guard's exit-time
+    # os._exit (atexit runs last-in first-out) and also after an interrupt.
+    for directory in report_dirs:
+        atexit.register(redaction.scrub_tree, directory)
+    recover_earlier_run(conn, ledger, timeout=net.timeout, log=net._log,
+                        start_compute=start_compute, shield=net.guard.shielded)
+    check_resources(result, settings, needs)
+    return net
