@@ -15,6 +15,7 @@ from .context import Ctx
 from .errors import CloudError
 from .layout import Layout
 from .ports import accepts_connections, free_port, is_free
+from .parallel import Milestones, parallel
 from .processes import ProcessSpec
 from .services import glance, keystone, mariadb, neutron_standin, nova, placement, rabbitmq
 from .state import ProcessRecord, State, exclusive
@@ -182,22 +183,25 @@ class EmbeddedCloud:
         for service in (keystone, placement, glance, nova):
             service.write_config(ctx)
         self._say("cloud", ("cold" if cold else "warm") + f" start in {self.layout.root}")
+        # One thread per line of start-up; each waits only for what it needs,
+        # so CPU-bound set-up steps overlap instead of running in phases.
+        done = Milestones()
 
         def broker():
             self._spawn(rabbitmq.epmd_spec(ctx))
             self._await("epmd", lambda: accepts_connections(ctx.port("epmd")))
             self._spawn(rabbitmq.spec(ctx))
             self._await("rabbitmq", lambda: rabbitmq.ready(ctx))
+            done.reach("broker")
 
-        def databases():
+        def database_server():
             if cold:
                 mariadb.initialize(ctx)
             self._spawn(mariadb.spec(ctx))
             self._await("mariadb", lambda: mariadb.ready(ctx))
             if cold:
                 mariadb.create_databases(ctx)
-                _parallel(lambda: placement.initialize(ctx), lambda: nova.initialize(ctx))
-                self._say("databases", "created and migrated")
+            done.reach("mariadb")
 
         def identity():
             if cold:
@@ -207,40 +211,49 @@ class EmbeddedCloud:
             catalog.ensure_catalog(ctx, catalog.admin_connection(ctx))
             clouds_yaml.write(ctx)
             self._say("catalog", "users, projects and endpoints in place")
+            done.reach("users")
 
-        def image_store():
-            if cold:
-                glance.initialize(ctx)
-
-        def standin():
+        def network_standin():
             self._spawn(neutron_standin.spec(ctx))
             self._await("neutron-standin", lambda: neutron_standin.ready(ctx))
 
-        _parallel(broker, databases, identity, image_store, standin)
+        def placement_service():
+            done.wait("mariadb")
+            if cold:
+                placement.initialize(ctx)
+            self._spawn(placement.spec(ctx))
+            self._spawn(_relay_spec(ctx))
+            self._await("placement", lambda: placement.ready(ctx))
+            self._await(RELAY, lambda: accepts_connections(ctx.port(RELAY)))
+            done.reach("placement")
 
-        self._spawn(placement.spec(ctx))
-        self._spawn(_relay_spec(ctx))
-        self._spawn(glance.spec(ctx))
-        for spec in (nova.conductor_spec(ctx), nova.scheduler_spec(ctx), nova.api_spec(ctx)):
-            self._spawn(spec)
-        # The computes report their inventory to Placement as they start.
-        self._await("placement", lambda: placement.ready(ctx))
-        self._await(RELAY, lambda: accepts_connections(ctx.port(RELAY)))
-        for host in nova.COMPUTE_HOSTS:
-            self._spawn(nova.compute_spec(ctx, host))
-
-        conn = catalog.admin_connection(ctx)
-
-        def image():
+        def image_service():
+            if cold:
+                glance.initialize(ctx)
+            self._spawn(glance.spec(ctx))
+            done.wait("users")
             self._await("glance", lambda: glance.ready(ctx))
-            self.state.image_id = catalog.ensure_image(ctx, conn)
+            self.state.image_id = catalog.ensure_image(ctx, catalog.admin_connection(ctx))
             self._say("image", f"{glance.IMAGE_NAME} active")
 
-        def computes():
+        def nova_services():
+            done.wait("mariadb")
+            if cold:
+                nova.initialize(ctx)
+                self._say("nova databases", "created, cells mapped")
+            # Every nova service authenticates as the nova user as it starts.
+            done.wait("broker", "users")
+            for spec in (nova.conductor_spec(ctx), nova.scheduler_spec(ctx), nova.api_spec(ctx)):
+                self._spawn(spec)
+            # The computes report their inventory to Placement as they start.
+            done.wait("placement")
+            for host in nova.COMPUTE_HOSTS:
+                self._spawn(nova.compute_spec(ctx, host))
             self._await("nova-api", lambda: nova.api_ready(ctx))
-            self._await_computes(conn, cold)
+            self._await_computes(catalog.admin_connection(ctx), cold)
 
-        _parallel(image, computes)
+        parallel(broker, database_server, identity, network_standin, placement_service,
+                 image_service, nova_services, milestones=done)
 
     def _await_computes(self, conn, cold: bool) -> None:
         hosts = set(nova.COMPUTE_HOSTS)
@@ -372,22 +385,3 @@ def _parse_time(value: str | None) -> datetime | None:
         return None
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def _parallel(*tasks: Callable[[], None]) -> None:
-    """Run the tasks in threads; re-raise the first failure once all have finished."""
-    errors: list[BaseException] = []
-
-    def run(task):
-        try:
-            task()
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(task,), daemon=True) for task in tasks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]

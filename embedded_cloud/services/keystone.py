@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..context import REGION, Ctx, ini
+from ..parallel import parallel
 from ..layout import venv_bin
 from ..processes import ProcessSpec
 from ..state import written_file
@@ -36,10 +37,11 @@ def _manage(ctx: Ctx, *args: str, env: dict[str, str] | None = None) -> None:
 def initialize(ctx: Ctx) -> None:
     data = ctx.layout.datadir(NAME)
     data.mkdir(parents=True, exist_ok=True)
-    _manage(ctx, "db_sync")
     owner = ["--keystone-user", "root", "--keystone-group", "root"]
-    _manage(ctx, "fernet_setup", *owner)
-    _manage(ctx, "credential_setup", *owner)
+    # The key repositories are plain files: set them up while the schema migrates.
+    parallel(lambda: _manage(ctx, "db_sync"),
+             lambda: _manage(ctx, "fernet_setup", *owner),
+             lambda: _manage(ctx, "credential_setup", *owner))
     # The password goes through the environment, never the command line.
     _manage(ctx, "bootstrap",
             "--bootstrap-username", "admin", "--bootstrap-project-name", "admin",

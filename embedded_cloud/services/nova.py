@@ -97,13 +97,12 @@ def _manage(ctx: Ctx, *args: str) -> None:
 
 
 def initialize(ctx: Ctx) -> None:
-    _manage(ctx, "api_db", "sync")
-    _manage(ctx, "cell_v2", "map_cell0", "--database_connection", ctx.db_url("nova_cell0"))
     # A template, filled from each service's own transport_url: the broker's
     # port may change on a warm start without touching the cell mapping.
-    _manage(ctx, "cell_v2", "create_cell", "--name", "cell1",
-            "--transport-url", "{scheme}://{username}:{password}@{hostname}:{port}/")
-    _manage(ctx, "db", "sync")
+    transport = "{scheme}://{username}:{password}@{hostname}:{port}/"
+    ctx.run("nova-manage", [sys.executable, "-m", "embedded_cloud.nova_setup",
+                            ctx.db_url("nova_cell0"), transport,
+                            *_configs(ctx, "nova.conf", "nova-db.conf")])
 
 
 def discover_hosts(ctx: Ctx) -> None:

@@ -1,0 +1,103 @@
+"""Benchmark the embedded cloud: cold start, warm start, memory.
+
+    python -m embedded_cloud.benchmark [--runs N] [--keep]
+
+Cold: from an empty run directory to ready (every API answers, both computes
+up with resource providers). Warm: `down` then `up` on the same directory.
+Memory: the resident set of every process of the ready cloud, added up.
+CPU seconds (the cloud's processes and its one-shot set-up commands) are
+printed next to wall time: on a shared, noisy machine they say whether a slow
+start was our work or somebody else's. Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from . import processes
+from .cloud import EmbeddedCloud
+
+TARGET_COLD_S = 20.0
+TARGET_RSS_MIB = 1536.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds_of_live(cloud: EmbeddedCloud) -> float:
+    ticks = 0
+    for status in cloud.status():
+        if status.running:
+            for pid in [status.pid, *processes.descendants(status.pid)]:
+                fields = processes._stat_fields(pid)  # noqa: SLF001 - same package
+                if fields:
+                    ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / CLOCK_TICKS
+
+
+def _children_cpu() -> float:
+    usage = os.times()
+    return usage.children_user + usage.children_system
+
+
+def _timed_up(cloud: EmbeddedCloud) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and total RSS (MiB) of one `up`."""
+    children_before = _children_cpu()
+    started = time.monotonic()
+    cloud.up()
+    wall = time.monotonic() - started
+    cpu = _cpu_seconds_of_live(cloud) + _children_cpu() - children_before
+    rss = sum(s.rss_kib for s in cloud.status()) / 1024
+    return wall, cpu, rss
+
+
+def _quiet(line: str) -> None:
+    pass
+
+
+def run(runs: int, keep: bool) -> None:
+    print(f"embedded cloud benchmark: {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.2f} at start, {runs} run(s)")
+    cold, warm = [], []
+    for number in range(1, runs + 1):
+        run_dir = Path(tempfile.mkdtemp(prefix="embedded-cloud-bench-"))
+        cloud = EmbeddedCloud(run_dir, progress=_quiet)
+        try:
+            cold.append(_timed_up(cloud))
+            cloud.down()
+            warm.append(_timed_up(cloud))
+        finally:
+            cloud.down()
+            if not keep:
+                shutil.rmtree(run_dir, ignore_errors=True)
+        print(f"  run {number}: cold {cold[-1][0]:.1f} s, warm {warm[-1][0]:.1f} s, "
+              f"RSS {warm[-1][2]:.0f} MiB, load {os.getloadavg()[0]:.2f}")
+
+    def row(name, samples, target):
+        walls = [s[0] for s in samples]
+        return (f"{name:<12} {statistics.median(walls):8.1f} {min(walls):8.1f} "
+                f"{statistics.median(s[1] for s in samples):8.1f} "
+                f"{statistics.median(s[2] for s in samples):9.0f}   {target}")
+
+    print(f"{'':<12} {'wall s':>8} {'best s':>8} {'cpu s':>8} {'RSS MiB':>9}   target")
+    print(row("cold start", cold, f"<= {TARGET_COLD_S:.0f} s, <= {TARGET_RSS_MIB:.0f} MiB"))
+    print(row("warm start", warm, ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m embedded_cloud.benchmark",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=1, help="cold+warm pairs to run (default 1)")
+    parser.add_argument("--keep", action="store_true", help="keep the run directories")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    run(args.runs, args.keep)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

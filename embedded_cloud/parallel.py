@@ -1,0 +1,58 @@
+"""Run start-up tasks side by side in threads (they mostly wait on child processes)."""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+
+def parallel(*tasks: Callable[[], None], milestones: "Milestones | None" = None) -> None:
+    """Run the tasks in threads; re-raise the first failure once all have finished."""
+    errors: list[BaseException] = []
+
+    def run(task):
+        try:
+            task()
+        except Aborted:
+            pass  # not the cause: the task that failed first is
+        except BaseException as error:  # noqa: BLE001 - re-raised below
+            errors.append(error)
+            if milestones is not None:
+                milestones.failed.set()
+
+    threads = [threading.Thread(target=run, args=(task,), daemon=True) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+class Aborted(Exception):
+    """Another start-up task failed, so this one stopped waiting for it."""
+
+
+class Milestones:
+    """Named points of the start-up that tasks wait for (the broker is up, the users exist...).
+
+    A waiting task gives up as soon as any task has failed, so one failure
+    never leaves the others waiting for a milestone that will not come.
+    """
+
+    def __init__(self) -> None:
+        self._reached: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+        self.failed = threading.Event()
+
+    def _event(self, name: str) -> threading.Event:
+        with self._lock:
+            return self._reached.setdefault(name, threading.Event())
+
+    def reach(self, name: str) -> None:
+        self._event(name).set()
+
+    def wait(self, *names: str) -> None:
+        for name in names:
+            while not self._event(name).wait(0.05):
+                if self.failed.is_set():
+                    raise Aborted(name)
