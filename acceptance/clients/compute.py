@@ -1,0 +1,47 @@
+"""Nova through openstacksdk's compute proxy: servers, services, actions."""
+
+from __future__ import annotations
+
+from openstack import exceptions
+
+COMPUTE_BINARY = "nova-compute"
+# Nova records this event when nova-compute itself terminates an instance; a
+# local delete (done by nova-api) has none.
+COMPUTE_TERMINATE_EVENT = "compute_terminate_instance"
+
+
+class ComputeClient:
+    def __init__(self, conn) -> None:
+        self.compute = conn.compute
+
+    # ---------------------------------------------------------- services
+    def compute_services(self) -> list:
+        return list(self.compute.services(binary=COMPUTE_BINARY))
+
+    def compute_service(self, host: str):
+        found = [s for s in self.compute.services(binary=COMPUTE_BINARY, host=host) if s.host == host]
+        if len(found) != 1:
+            raise LookupError(f"expected one nova-compute service on {host!r}, found {len(found)}")
+        return found[0]
+
+    # ----------------------------------------------------------- servers
+    def server_or_none(self, server_id: str):
+        """The server, or None once it is gone (404)."""
+        try:
+            return self.compute.get_server(server_id)
+        except exceptions.NotFoundException:
+            return None
+
+    def servers_on_host(self, host: str) -> list:
+        """Every server of every project on ``host`` (admin)."""
+        return list(self.compute.servers(details=True, all_projects=True, host=host))
+
+    def delete_events(self, server_id: str) -> list[str]:
+        """The events nova recorded for the server's delete action (readable
+        after the server is gone, 2.21+): empty for a local delete."""
+        actions = [a for a in self.compute.server_actions(server_id) if a.action == "delete"]
+        if not actions:
+            raise LookupError(f"server {server_id} has no delete action recorded")
+        # Nova lists actions newest first.
+        detail = self.compute.get_server_action(actions[0].request_id, server_id)
+        return [event.event for event in detail.events or ()]

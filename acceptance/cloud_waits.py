@@ -1,0 +1,92 @@
+"""Waits for servers and compute services, on ``acceptance.waiters.wait_for``.
+
+All of them poll with ``CLOUD_POLL`` -- 0.2 s first, then 1.5 times longer
+each time, never more than 2 s apart -- so a quick change is seen quickly and
+a long wait does not hammer the API.
+"""
+
+from __future__ import annotations
+
+from hamcrest import has_property, is_in
+from hamcrest.core.base_matcher import BaseMatcher
+
+from acceptance.clients.compute import ComputeClient
+from acceptance.matchers import has_service_state
+from acceptance.polling import PollPolicy
+from acceptance.waiters import wait_for
+
+CLOUD_POLL = PollPolicy(first_interval=0.2, factor=1.5, max_interval=2.0)
+
+
+class _Gone(BaseMatcher):
+    def _matches(self, item) -> bool:
+        return item is None
+
+    def describe_to(self, description) -> None:
+        description.append_text("the server to be gone (404)")
+
+    def describe_mismatch(self, item, description) -> None:
+        description.append_text(f"it still exists with status {item.status}")
+
+
+def wait_for_server_status(compute: ComputeClient, server_id: str, statuses: tuple[str, ...], timeout: float):
+    """The server once its status is one of ``statuses`` (e.g. ACTIVE or
+    ERROR: a boot that failed should not be waited on until the timeout)."""
+    return wait_for(
+        lambda: compute.server_or_none(server_id),
+        has_property("status", is_in(statuses)),
+        timeout=timeout,
+        what=f"server {server_id} to be {' or '.join(statuses)}",
+        policy=CLOUD_POLL,
+    )
+
+
+def wait_for_server_gone(compute: ComputeClient, server_id: str, timeout: float) -> None:
+    wait_for(
+        lambda: compute.server_or_none(server_id),
+        _Gone(),
+        timeout=timeout,
+        what=f"server {server_id} to be deleted",
+        policy=CLOUD_POLL,
+    )
+
+
+def wait_for_service_state(compute: ComputeClient, host: str, timeout: float, **state):
+    """The nova-compute service of ``host`` once it has ``state`` (fields
+    as in ``has_service_state``: state, status, forced_down, ...)."""
+    return wait_for(
+        lambda: compute.compute_service(host),
+        has_service_state(**state),
+        timeout=timeout,
+        what=f"the compute service of {host}",
+        policy=CLOUD_POLL,
+    )
+
+
+class _ReportedSince(BaseMatcher):
+    def __init__(self, previous: str | None) -> None:
+        self.previous = previous
+
+    def _matches(self, service) -> bool:
+        return service.updated_at is not None and service.updated_at != self.previous
+
+    def describe_to(self, description) -> None:
+        description.append_text(f"a heartbeat after {self.previous}")
+
+    def describe_mismatch(self, service, description) -> None:
+        description.append_text(f"its last heartbeat is still {service.updated_at}")
+
+
+def wait_for_heartbeat(compute: ComputeClient, host: str, previous: str | None, timeout: float):
+    """The service once it reported after ``previous`` (its ``updated_at`` when
+    it was stopped). Compared as values, not clocks: the cloud's clock is not
+    ours. A compute's first heartbeat comes after its start-up resource
+    tracker run, so the start-up work is done by then."""
+    return wait_for(
+        lambda: compute.compute_service(host),
+        _ReportedSince(previous),
+        timeout=timeout,
+        what=f"the compute service of {host} to report after it was started",
+        policy=CLOUD_POLL,
+    )
+

@@ -1,0 +1,204 @@
+"""Take a compute host's nova-compute down and bring it back; cut nova-api's
+path to Placement.
+
+Three ways, chosen by ``-D fault_control``:
+
+- ``embedded``: the embedded cloud's own process control (stop, kill -9,
+  start; the Placement relay in front of nova-api);
+- ``command``: shell templates from the settings, with ``{host}`` replaced by
+  the (shell-quoted) compute host, e.g. ``ssh {host} sudo systemctl stop
+  nova-compute``;
+- ``none``: nothing; scenarios that need a fault are skipped, saying why.
+
+``auto`` picks ``embedded`` on the embedded cloud, ``command`` when stop and
+start commands are given, else ``none``.
+
+Every implementation answers ``missing(capability)`` with None when it can
+do it, or a sentence saying what is missing, used as the skip reason.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from typing import Protocol
+
+from acceptance.settings import SuiteSettings
+
+STOP, KILL, START, CUT_PLACEMENT_PATH = "stop", "kill", "start", "cut-placement-path"
+CAPABILITIES = (STOP, KILL, START, CUT_PLACEMENT_PATH)
+
+
+class FaultControlError(RuntimeError):
+    """A fault could not be injected or undone (the command failed)."""
+
+
+class FaultControl(Protocol):
+    name: str
+
+    def missing(self, capability: str) -> str | None: ...
+
+    def stop_compute(self, host: str) -> None: ...
+
+    def kill_compute(self, host: str) -> None: ...
+
+    def start_compute(self, host: str) -> None: ...
+
+    def cut_placement_path(self) -> None: ...
+
+    def restore_placement_path(self) -> None: ...
+
+
+def _refuse(control: FaultControl, capability: str) -> None:
+    raise FaultControlError(control.missing(capability) or f"{capability} is not supported")
+
+
+class EmbeddedFaultControl:
+    """The embedded cloud's processes, through its own Python API."""
+
+    name = "embedded"
+
+    def __init__(self, cloud) -> None:
+        self.cloud = cloud  # embedded_cloud.cloud.EmbeddedCloud
+
+    def missing(self, capability: str) -> str | None:
+        return None
+
+    def stop_compute(self, host: str) -> None:
+        self.cloud.stop_compute(host)
+
+    def kill_compute(self, host: str) -> None:
+        self.cloud.kill_compute(host)
+
+    def start_compute(self, host: str) -> None:
+        # Returns after the compute's first heartbeat: its start-up resource
+        # tracker run is done by then.
+        self.cloud.start_compute(host)
+
+    def cut_placement_path(self) -> None:
+        self.cloud.cut_placement_path()
+
+    def restore_placement_path(self) -> None:
+        self.cloud.restore_placement_path()
+
+
+class CommandFaultControl:
+    """Shell commands from the settings, one compute host at a time."""
+
+    name = "command"
+
+    def __init__(
+        self,
+        *,
+        stop: str,
+        start: str,
+        kill: str | None = None,
+        timeout: float = 120.0,
+        runner=subprocess.run,
+    ) -> None:
+        self.templates = {STOP: stop, START: start, KILL: kill}
+        self.timeout = timeout
+        self._run = runner
+
+    def missing(self, capability: str) -> str | None:
+        if capability == CUT_PLACEMENT_PATH:
+            return (
+                "cutting nova-api's path to Placement needs the embedded cloud's relay; "
+                "fault_control=command has no command for it"
+            )
+        if self.templates.get(capability) is None:
+            return f"fault_control=command has no {capability}_compute_command; pass -D {capability}_compute_command='...{{host}}...'"
+        return None
+
+    def command_for(self, capability: str, host: str) -> str:
+        template = self.templates.get(capability)
+        if template is None:
+            _refuse(self, capability)
+        return template.format(host=shlex.quote(host))
+
+    def _execute(self, capability: str, host: str) -> None:
+        command = self.command_for(capability, host)
+        try:
+            done = self._run(
+                command, shell=True, capture_output=True, text=True, timeout=self.timeout
+            )
+        except subprocess.TimeoutExpired as error:
+            raise FaultControlError(
+                f"{capability} compute on {host}: `{command}` did not finish in {self.timeout:g} s"
+            ) from error
+        if done.returncode != 0:
+            output = (done.stderr or done.stdout or "").strip()[-500:]
+            raise FaultControlError(
+                f"{capability} compute on {host}: `{command}` exited {done.returncode}"
+                + (f": {output}" if output else "")
+            )
+
+    def stop_compute(self, host: str) -> None:
+        self._execute(STOP, host)
+
+    def kill_compute(self, host: str) -> None:
+        self._execute(KILL, host)
+
+    def start_compute(self, host: str) -> None:
+        self._execute(START, host)
+
+    def cut_placement_path(self) -> None:
+        _refuse(self, CUT_PLACEMENT_PATH)
+
+    def restore_placement_path(self) -> None:
+        _refuse(self, CUT_PLACEMENT_PATH)
+
+
+class NoFaultControl:
+    """No way to take a compute down: the scenarios that need one are skipped."""
+
+    name = "none"
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def missing(self, capability: str) -> str | None:
+        return self.why
+
+    def stop_compute(self, host: str) -> None:
+        _refuse(self, STOP)
+
+    def kill_compute(self, host: str) -> None:
+        _refuse(self, KILL)
+
+    def start_compute(self, host: str) -> None:
+        _refuse(self, START)
+
+    def cut_placement_path(self) -> None:
+        _refuse(self, CUT_PLACEMENT_PATH)
+
+    def restore_placement_path(self) -> None:
+        _refuse(self, CUT_PLACEMENT_PATH)
+
+
+def choose(settings: SuiteSettings, embedded_cloud=None) -> FaultControl:
+    """The fault control the settings ask for; ``embedded_cloud`` is the
+    running EmbeddedCloud when the suite uses one."""
+    wanted = settings.fault_control
+    if wanted == "auto":
+        if embedded_cloud is not None:
+            wanted = "embedded"
+        elif settings.stop_compute_command and settings.start_compute_command:
+            wanted = "command"
+        else:
+            return NoFaultControl(
+                f"no fault control for cloud {settings.cloud!r}: pass -D stop_compute_command=... "
+                "and -D start_compute_command=... (templates with {host}) to stop and start a "
+                "compute service"
+            )
+    if wanted == "embedded":
+        if embedded_cloud is None:
+            return NoFaultControl("fault_control=embedded needs the embedded cloud")
+        return EmbeddedFaultControl(embedded_cloud)
+    if wanted == "command":
+        return CommandFaultControl(
+            stop=settings.stop_compute_command,
+            start=settings.start_compute_command,
+            kill=settings.kill_compute_command,
+        )
+    return NoFaultControl("fault control is switched off (-D fault_control=none)")

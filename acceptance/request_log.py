@@ -1,0 +1,117 @@
+"""Count and log every HTTP request the suite makes through openstacksdk.
+
+A response hook on the connection's ``requests`` session sees every request
+-- through any proxy, raw ``conn.placement.get``, and keystoneauth's own token
+requests. Each is counted per (method, URL, status) and logged at DEBUG with
+method, URL, status and time only: never headers or bodies, so no token or
+password reaches the log.
+
+Which service a URL belongs to is worked out when counts are read, from the
+service catalog: asking for the catalog inside the hook would re-enter
+authentication while the token request itself is being answered.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+LOG = logging.getLogger("acceptance.http")
+
+UNKNOWN_SERVICE = "unknown"
+
+
+def url_without_query(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+class ServiceResolver:
+    """Maps a request URL to a service type by the longest matching endpoint."""
+
+    def __init__(self, endpoints: Iterable[tuple[str, str]]) -> None:
+        # (url prefix, service type), longest prefix first.
+        self._endpoints = sorted(
+            ((url.rstrip("/"), service) for url, service in endpoints),
+            key=lambda pair: len(pair[0]),
+            reverse=True,
+        )
+
+    def service_for(self, url: str) -> str:
+        for prefix, service in self._endpoints:
+            if url == prefix or url.startswith(prefix + "/"):
+                return service
+        return UNKNOWN_SERVICE
+
+
+def catalog_endpoints(conn) -> list[tuple[str, str]]:
+    """(url, service type) for every catalog endpoint, plus the auth URL."""
+    access = conn.session.auth.get_access(conn.session)
+    pairs = [
+        (endpoint["url"], entry["type"])
+        for entry in access.service_catalog.catalog
+        for endpoint in entry.get("endpoints", ())
+    ]
+    auth_url = getattr(conn.session.auth, "auth_url", None)
+    if auth_url:
+        pairs.append((auth_url, "identity"))
+    return pairs
+
+
+class RequestCounter:
+    """Thread-safe request counts since the last ``reset``."""
+
+    def __init__(self, resolver_factory: Callable[[], ServiceResolver]) -> None:
+        self._resolver_factory = resolver_factory
+        self._resolver: ServiceResolver | None = None
+        self._counts: Counter[tuple[str, str, int]] = Counter()
+        self._lock = threading.Lock()
+
+    def attach(self, conn) -> None:
+        """Count every request sent through ``conn`` from now on."""
+        conn.session.session.hooks.setdefault("response", []).append(self.on_response)
+
+    def on_response(self, response, *args, **kwargs):
+        request = response.request
+        url = url_without_query(request.url)
+        with self._lock:
+            self._counts[(request.method, url, response.status_code)] += 1
+        LOG.debug(
+            "%s %s -> %s (%.3f s)",
+            request.method,
+            request.url,
+            response.status_code,
+            response.elapsed.total_seconds(),
+        )
+        return response
+
+    def record(self, method: str, url: str, status: int) -> None:
+        """Count a request by hand (tests, or a request made outside the session)."""
+        with self._lock:
+            self._counts[(method, url_without_query(url), status)] += 1
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+    def counts(self) -> list[dict]:
+        """``[{"method", "service", "status", "count"}, ...]``, the shape
+        ``scenario.request_counts`` and ``reports.request_counts`` read."""
+        with self._lock:
+            raw = dict(self._counts)
+        if raw and self._resolver is None:
+            self._resolver = self._resolver_factory()
+        by_service: Counter[tuple[str, str, int]] = Counter()
+        for (method, url, status), count in raw.items():
+            by_service[(method, self._resolver.service_for(url), status)] += count
+        return [
+            {"method": method, "service": service, "status": status, "count": count}
+            for (method, service, status), count in sorted(by_service.items())
+        ]
+
+    def total(self) -> int:
+        with self._lock:
+            return sum(self._counts.values())

@@ -1,0 +1,34 @@
+"""What one scenario has made and seen so far (``context.world``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from acceptance.cleanups import CleanupStack
+from acceptance.usage_timeline import UsageTimeline
+
+
+@dataclass
+class BootedServer:
+    label: str  # the name the scenario uses: "doomed", "keeper", ...
+    id: str
+    name: str
+    flavor: object
+    host: str | None = None  # where it landed, once ACTIVE
+
+
+@dataclass
+class World:
+    cleanups: CleanupStack
+    servers: dict[str, BootedServer] = field(default_factory=dict)
+    flavor: object = None  # the flavor a "Given a flavor ..." step chose
+    baseline: dict[str, dict[str, int]] = field(default_factory=dict)  # host -> usages
+    baseline_sample: int = 0  # index of the baseline in the timeline
+    timeline: UsageTimeline = field(default_factory=UsageTimeline)
+
+    def server(self, label: str) -> BootedServer:
+        try:
+            return self.servers[label]
+        except KeyError:
+            known = ", ".join(f'"{name}"' for name in self.servers) or "none"
+            raise KeyError(f'no server "{label}" in this scenario (servers: {known})') from None

@@ -1,0 +1,109 @@
+"""Steps about compute services: taking nova-compute down, forcing its
+service down, disabling it, and bringing it back."""
+
+from behave import given, step, then, when
+from hamcrest import assert_that, empty
+
+from acceptance import step_types
+from acceptance.cloud_waits import wait_for_service_state
+from acceptance.hosts import foreign_servers
+from acceptance.matchers import has_service_state
+from acceptance.step_support import host_of_role, sample_usages
+from acceptance.step_types import KILLED, TARGET
+
+step_types.register()
+
+
+@given("a target host the suite may take down")
+@given("a target host the suite may disable")
+def step_target_host(context):
+    suite = context.suite
+    host = host_of_role(context, TARGET)
+    assert_that(
+        suite.compute.compute_service(host),
+        has_service_state(status="enabled", state="up", forced_down=False),
+        f"the target host {host} must start enabled, up and not forced down",
+    )
+    if not suite.settings.allow_foreign_servers:
+        assert_that(
+            foreign_servers(suite.compute, host, suite.creations.server_ids),
+            empty(),
+            f"the target host {host} runs servers the suite did not create; taking it down "
+            "could corrupt them. Pass -D target_host=<a host of your own> or, if they are "
+            "expendable, -D allow_foreign_servers=true",
+        )
+
+
+@when("nova-compute on the {role:HostRole} is {outage:Outage} and its service is forced down")
+def step_take_down(context, role, outage):
+    host = host_of_role(context, role)
+    services, cleanups = context.suite.services, context.world.cleanups
+    services.stop(host, cleanups, kill=outage == KILLED)
+    services.force_down(host, cleanups)
+    sample_usages(context, f"{host} {outage.split()[0]}, forced down")
+
+
+@when("nova-compute on the {role:HostRole} is started again")
+def step_start(context, role):
+    host = host_of_role(context, role)
+    context.suite.services.start(host)
+    sample_usages(context, f"{host} started")
+
+
+@when("the compute service of the {role:HostRole} is no longer forced down")
+def step_unforce(context, role):
+    host = host_of_role(context, role)
+    context.suite.services.unforce(host)
+    sample_usages(context, f"{host} not forced down")
+
+
+@step('the compute service of the {role:HostRole} is disabled with the reason "{reason}"')
+def step_disable(context, role, reason):
+    host = host_of_role(context, role)
+    context.suite.services.disable(host, reason, context.world.cleanups)
+
+
+def wait_for_state(context, role, **state):
+    wait_for_service_state(
+        context.suite.compute,
+        host_of_role(context, role),
+        context.suite.settings.timeouts.service_state,
+        **state,
+    )
+
+
+@then("the compute service of the {role:HostRole} is down")
+def step_is_down(context, role):
+    wait_for_state(context, role, state="down")
+
+
+@then("the compute service of the {role:HostRole} is up and disabled")
+def step_up_and_disabled(context, role):
+    wait_for_state(context, role, state="up", status="disabled")
+
+
+@then("the compute service of the {role:HostRole} is up, enabled and not forced down")
+def step_healthy(context, role):
+    wait_for_state(context, role, state="up", status="enabled", forced_down=False)
+
+
+@then('the compute service of the {role:HostRole} is still disabled with the reason "{reason}"')
+def step_still_disabled(context, role, reason):
+    host = host_of_role(context, role)
+    assert_that(
+        context.suite.compute.compute_service(host),
+        has_service_state(status="disabled", disabled_reason=reason),
+        f"the compute service of {host}",
+    )
+
+
+@when("nova-api's path to Placement is cut")
+def step_cut_placement_path(context):
+    faults = context.suite.fault_control
+    context.world.cleanups.push("restore nova-api's path to Placement", faults.restore_placement_path)
+    faults.cut_placement_path()
+
+
+@when("nova-api's path to Placement is restored")
+def step_restore_placement_path(context):
+    context.suite.fault_control.restore_placement_path()

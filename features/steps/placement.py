@@ -1,0 +1,186 @@
+"""Steps about Placement: baselines, usages and allocations.
+
+"at once" checks the cloud now; without it a check polls until it holds
+(up to timeout.allocations, or timeout.heal "within the heal timeout").
+Every usages check attaches the usages sampled so far to the report.
+"""
+
+from behave import given, then
+from hamcrest import assert_that, has_entries
+
+from acceptance import step_types
+from acceptance.cloud_waits import CLOUD_POLL
+from acceptance.eventually import eventually
+from acceptance.flavors import resources_of
+from acceptance.matchers import allocates_exactly, has_no_allocations, has_usages, usages_raised_by
+from acceptance.step_support import (
+    attach_usages,
+    host_of_role,
+    provider_names,
+    sample_usages,
+    usages_of_host,
+)
+
+step_types.register()
+
+
+@given("the Placement usages of every compute host are recorded as the baseline")
+def step_baseline(context):
+    world = context.world
+    hosts = sorted(context.suite.placement.providers_by_host())
+    world.baseline = {host: usages_of_host(context, host) for host in hosts}
+    world.timeline.record("baseline" if not world.timeline.samples else "new baseline", world.baseline)
+    world.baseline_sample = len(world.timeline.samples) - 1
+
+
+# ----------------------------------------------------------- allocations
+def check_holds_flavor(context, label, host):
+    booted = context.world.server(label)
+    provider = context.suite.placement.provider_of(host)
+    assert_that(
+        context.suite.placement.allocations_of(booted.id),
+        allocates_exactly(resources_of(booted.flavor), provider.uuid, names=provider_names(context)),
+        f'allocations of server "{label}"',
+    )
+
+
+@then('the server "{label}" holds exactly its flavor on the provider of its host')
+def step_holds_flavor_on_its_host(context, label):
+    check_holds_flavor(context, label, context.world.server(label).host)
+
+
+@then('the server "{label}" holds exactly its flavor on the provider of the {role:HostRole}')
+@then('the server "{label}" still holds exactly its flavor on the provider of the {role:HostRole}')
+def step_holds_flavor_on_host(context, label, role):
+    check_holds_flavor(context, label, host_of_role(context, role))
+
+
+def allocations_probe(context, label):
+    server_id = context.world.server(label).id
+    return lambda: context.suite.placement.allocations_of(server_id)
+
+
+@then('at once, the server "{label}" holds no allocations')
+def step_no_allocations_now(context, label):
+    assert_that(
+        allocations_probe(context, label)(),
+        has_no_allocations(provider_names(context)),
+        f'allocations of server "{label}"',
+    )
+
+
+@then('the server "{label}" holds no allocations')
+def step_no_allocations(context, label):
+    assert_that(
+        allocations_probe(context, label),
+        eventually(
+            has_no_allocations(provider_names(context)),
+            within=context.suite.settings.timeouts.allocations,
+            what=f'allocations of server "{label}"',
+            policy=CLOUD_POLL,
+        ),
+    )
+
+
+# ---------------------------------------------------------------- usages
+def check_usages(context, host, matcher, *, within=0.0, what):
+    """Usages of ``host`` match now (within=0) or within ``within`` seconds;
+    the usages sampled so far are attached either way."""
+    try:
+        if within:
+            assert_that(
+                lambda: usages_of_host(context, host),
+                eventually(matcher, within=within, what=what, policy=CLOUD_POLL),
+            )
+        else:
+            assert_that(usages_of_host(context, host), matcher, what)
+    finally:
+        sample_usages(context, "checked")
+        attach_usages(context, what)
+
+
+def baseline_of(context, host):
+    return context.world.baseline[host]
+
+
+@then('the usages of the server "{label}"\'s host rose by exactly its flavor')
+def step_host_usages_rose(context, label):
+    booted = context.world.server(label)
+    check_usages(
+        context,
+        booted.host,
+        usages_raised_by(baseline_of(context, booted.host), resources_of(booted.flavor)),
+        what=f"usages of {booted.host}, the host of server \"{label}\"",
+    )
+
+
+@then('the usages of the {role:HostRole} are still raised by the flavor of the server "{label}"')
+def step_usages_still_raised(context, role, label):
+    host = host_of_role(context, role)
+    check_usages(
+        context,
+        host,
+        usages_raised_by(baseline_of(context, host), resources_of(context.world.server(label).flavor)),
+        what=f"usages of the {role} host {host}",
+    )
+
+
+@then("the usages of every other compute host are at the baseline")
+def step_other_hosts_at_baseline(context):
+    busy = {booted.host for booted in context.world.servers.values()}
+    others = {host: usages for host, usages in context.world.baseline.items() if host not in busy}
+    try:
+        assert_that(
+            {host: usages_of_host(context, host) for host in others},
+            has_entries({host: has_usages(usages) for host, usages in others.items()}),
+            "usages of the compute hosts the scenario's servers are not on",
+        )
+    finally:
+        sample_usages(context, "checked")
+        attach_usages(context, "usages of every compute host")
+
+
+@then("at once, the usages of the {role:HostRole} are back to the baseline")
+@then("the usages of the {role:HostRole} are at the baseline")
+def step_usages_at_baseline_now(context, role):
+    host = host_of_role(context, role)
+    check_usages(context, host, has_usages(baseline_of(context, host)), what=f"usages of the {role} host {host}")
+
+
+@then("the usages of the {role:HostRole} are back to the baseline")
+def step_usages_back_to_baseline(context, role):
+    host = host_of_role(context, role)
+    check_usages(
+        context,
+        host,
+        has_usages(baseline_of(context, host)),
+        within=context.suite.settings.timeouts.allocations,
+        what=f"usages of the {role} host {host}",
+    )
+
+
+@then("within the heal timeout, the usages of the {role:HostRole} are back to the baseline")
+def step_usages_healed(context, role):
+    host = host_of_role(context, role)
+    check_usages(
+        context,
+        host,
+        has_usages(baseline_of(context, host)),
+        within=context.suite.settings.timeouts.heal,
+        what=f"usages of the {role} host {host}",
+    )
+
+
+@then("the usages of the {role:HostRole} stayed at the baseline at every step")
+def step_usages_stayed(context, role):
+    host = host_of_role(context, role)
+    world = context.world
+    since_baseline = world.timeline.samples[world.baseline_sample:]
+    try:
+        assert_that(
+            {label: by_host[host] for label, by_host in since_baseline},
+            has_entries({label: has_usages(baseline_of(context, host)) for label, _ in since_baseline}),
+            f"usages of the {role} host {host} at each step since the baseline",
+        )
+    finally:
+        attach_usages(context, f"usages of the {role} host {host} at each step")

@@ -1,0 +1,116 @@
+"""Steps about servers: booting, deleting, and who deleted them."""
+
+from behave import given, then, when
+from hamcrest import assert_that, contains_string, equal_to, has_item, is_not
+
+from acceptance import step_types
+from acceptance.clients.compute import COMPUTE_TERMINATE_EVENT
+from acceptance.cloud_waits import wait_for_server_status
+from acceptance.step_support import host_of_role, sample_usages
+from acceptance.world import BootedServer
+
+step_types.register()
+
+
+def boot(context, label, host=None):
+    suite, world = context.suite, context.world
+    flavor = world.flavor or suite.flavors.default()
+    server = suite.creations.boot_server(
+        label, flavor=flavor, image_id=suite.image_id, host=host, cleanups=world.cleanups
+    )
+    world.servers[label] = BootedServer(label, server.id, server.name, flavor)
+    return world.servers[label]
+
+
+def settled(context, label):
+    """The server once it is ACTIVE or ERROR (a failed boot is not waited on)."""
+    booted = context.world.server(label)
+    server = wait_for_server_status(
+        context.suite.compute, booted.id, ("ACTIVE", "ERROR"), context.suite.settings.timeouts.server_active
+    )
+    booted.host = server.compute_host
+    return server
+
+
+def assert_active(server, label):
+    fault = (server.fault or {}).get("message")
+    assert_that(
+        server.status, equal_to("ACTIVE"), f'server "{label}" did not boot' + (f": {fault}" if fault else "")
+    )
+
+
+@when('the server "{label}" is booted with that flavor')
+def step_boot(context, label):
+    boot(context, label)
+
+
+@when('the server "{label}" is booted on the {role:HostRole}')
+def step_boot_on_host(context, label, role):
+    boot(context, label, host=host_of_role(context, role))
+
+
+@then('the server "{label}" becomes ACTIVE')
+def step_becomes_active(context, label):
+    assert_active(settled(context, label), label)
+    sample_usages(context, f'"{label}" active')
+
+
+@given('the server "{label}" is ACTIVE on the {role:HostRole}')
+def step_active_on_host(context, label, role):
+    host = host_of_role(context, role)
+    boot(context, label, host=host)
+    server = settled(context, label)
+    assert_active(server, label)
+    assert_that(server.compute_host, equal_to(host), f'server "{label}" landed on the wrong host')
+    sample_usages(context, f'"{label}" active')
+
+
+@when('the server "{label}" is deleted')
+def step_delete(context, label):
+    context.suite.creations.delete_server(context.world.server(label).id)
+    sample_usages(context, f'"{label}" deleted')
+
+
+@then('the server "{label}" is gone')
+def step_gone(context, label):
+    context.suite.creations.wait_until_server_gone(context.world.server(label).id)
+
+
+@then('nova-api deleted the server "{label}" itself, without the compute host')
+def step_local_delete(context, label):
+    events = context.suite.compute.delete_events(context.world.server(label).id)
+    assert_that(
+        events,
+        is_not(has_item(COMPUTE_TERMINATE_EVENT)),
+        f'the delete of server "{label}" should have been a local delete by nova-api, '
+        "but nova-compute terminated it",
+    )
+
+
+@then('the compute host deleted the server "{label}", not nova-api alone')
+def step_compute_delete(context, label):
+    events = context.suite.compute.delete_events(context.world.server(label).id)
+    assert_that(
+        events,
+        has_item(COMPUTE_TERMINATE_EVENT),
+        f'the delete of server "{label}" should have been done by nova-compute, '
+        "but nova-api deleted it locally",
+    )
+
+
+@then('the server "{label}" goes to ERROR because no valid host was found')
+def step_no_valid_host(context, label):
+    server = settled(context, label)
+    assert_that(server.status, equal_to("ERROR"), f'server "{label}" should have been refused')
+    fault = (server.fault or {}).get("message", "")
+    assert_that(fault, contains_string("No valid host was found"), f'the fault of server "{label}"')
+
+
+@then('the server "{label}" is still ACTIVE on the {role:HostRole}')
+def step_still_active(context, label, role):
+    server = context.suite.compute.compute.get_server(context.world.server(label).id)
+    assert_that(
+        {"status": server.status, "host": server.compute_host},
+        equal_to({"status": "ACTIVE", "host": host_of_role(context, role)}),
+        f'server "{label}"',
+    )
