@@ -91,6 +91,7 @@ def run(project, where, signum, *, second=None, restore_seconds="0.5"):
     child.send_signal(signum)
     if second is not None:
         _wait_for(marker, "restore-start")
+        time.sleep(0.3)  # two signals that arrive together are delivered as one
         child.send_signal(second)
     out, err = child.communicate(timeout=60)
     return child.returncode, marker.read_text().splitlines(), out, err
