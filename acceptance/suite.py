@@ -42,6 +42,7 @@ class Suite:
     run_cleanups: CleanupStack
     # scenario name -> JUnit properties, added to the JUnit files at the end
     junit_properties: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    skip_reasons: dict[str, str] = field(default_factory=dict)  # scenario name -> why
 
     @property
     def conn(self):

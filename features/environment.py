@@ -1,11 +1,13 @@
 """behave hooks: connect once, give each scenario a clean slate, and put the
 cloud back as it was after each scenario, whatever happened in it."""
 
+import logging
 import os
 import sys
 from pathlib import Path
 
 from acceptance.cleanups import CleanupError, CleanupStack
+from acceptance.junit_skips import add_skip_messages
 from acceptance.requirements import unmet
 from acceptance.settings import resolve
 from acceptance.suite import build, log_to_run_dir
@@ -14,8 +16,17 @@ from reports.junit import add_properties, report_files
 from reports.request_counts import junit_properties
 
 
+LOG = logging.getLogger("acceptance.run")
+
+
 def say(line):
     print(line, file=sys.stderr, flush=True)
+
+
+def say_uncaptured(line):
+    """For what must reach the console even while behave captures a hook's
+    output (a skip reason is shown only on failure otherwise)."""
+    print(line, file=sys.__stderr__, flush=True)
 
 
 def before_all(context):
@@ -35,12 +46,13 @@ def before_all(context):
 def before_scenario(context, scenario):
     suite = context.suite
     suite.requests.reset()
+    LOG.info("scenario: %s", scenario.name)
     context.world = World(cleanups=CleanupStack(report=say))
     reason = unmet(suite, scenario.effective_tags)
     if reason:
-        say(f"SKIPPED {scenario.name}: {reason}")
+        say_uncaptured(f"\nSKIPPED {scenario.name}: {reason}")
         scenario.skip(reason)
-        context.world.skip_reason = reason
+        suite.skip_reasons[scenario.name] = reason
 
 
 def after_scenario(context, scenario):
@@ -48,10 +60,8 @@ def after_scenario(context, scenario):
     failures = world.cleanups.run_all()
     counts = suite.requests.counts()
     scenario.request_counts = counts
-    properties = junit_properties(counts)
-    if getattr(world, "skip_reason", None):
-        properties.append(("skipped.reason", world.skip_reason))
-    suite.junit_properties[scenario.name] = properties
+    suite.junit_properties[scenario.name] = junit_properties(counts)
+    LOG.info("scenario %s: %s, %d requests", scenario.status.name, scenario.name, suite.requests.total())
     if failures:
         raise CleanupError(failures)
 
@@ -65,6 +75,7 @@ def after_all(context):
     # every file of this run exists.
     if context.config.junit:
         add_properties(context.config.junit_directory, suite.junit_properties)
+        add_skip_messages(context.config.junit_directory, suite.skip_reasons)
     if failures:
         raise CleanupError(failures)
 

@@ -76,9 +76,9 @@ def step_no_allocations(context, label):
         eventually(
             has_no_allocations(provider_names(context)),
             within=context.suite.settings.timeouts.allocations,
-            what=f'allocations of server "{label}"',
             policy=CLOUD_POLL,
         ),
+        f'allocations of server "{label}"',
     )
 
 
@@ -90,7 +90,8 @@ def check_usages(context, host, matcher, *, within=0.0, what):
         if within:
             assert_that(
                 lambda: usages_of_host(context, host),
-                eventually(matcher, within=within, what=what, policy=CLOUD_POLL),
+                eventually(matcher, within=within, policy=CLOUD_POLL),
+                what,
             )
         else:
             assert_that(usages_of_host(context, host), matcher, what)
