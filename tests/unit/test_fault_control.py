@@ -1,0 +1,96 @@
+import subprocess
+
+import pytest
+
+from acceptance import fault_control as faults
+from acceptance.settings import resolve
+
+STOP = "ssh {host} sudo systemctl stop nova-compute"
+START = "ssh {host} sudo systemctl start nova-compute"
+KILL = "ssh {host} sudo systemctl kill --signal=SIGKILL nova-compute"
+
+
+class Recorder:
+    """Stands in for subprocess.run: records the command, answers as told."""
+
+    def __init__(self, returncode=0, stderr=""):
+        self.commands = []
+        self.returncode, self.stderr = returncode, stderr
+
+    def __call__(self, command, **kwargs):
+        self.commands.append((command, kwargs))
+        return subprocess.CompletedProcess(command, self.returncode, stdout="", stderr=self.stderr)
+
+
+def command_control(runner, kill=None):
+    return faults.CommandFaultControl(stop=STOP, start=START, kill=kill, runner=runner)
+
+
+def test_command_templates_get_the_host_shell_quoted():
+    runner = Recorder()
+    control = command_control(runner, kill=KILL)
+    control.stop_compute("compute1")
+    control.kill_compute("compute1")
+    control.start_compute("host with space;rm -rf /")
+    assert [command for command, _ in runner.commands] == [
+        "ssh compute1 sudo systemctl stop nova-compute",
+        "ssh compute1 sudo systemctl kill --signal=SIGKILL nova-compute",
+        "ssh 'host with space;rm -rf /' sudo systemctl start nova-compute",
+    ]
+    assert runner.commands[0][1]["shell"] is True
+
+
+def test_a_failing_command_raises_with_its_exit_code_and_output():
+    control = command_control(Recorder(returncode=255, stderr="ssh: connect to host compute1: refused\n"))
+    with pytest.raises(faults.FaultControlError) as error:
+        control.stop_compute("compute1")
+    assert str(error.value) == (
+        "stop compute on compute1: `ssh compute1 sudo systemctl stop nova-compute` exited 255: "
+        "ssh: connect to host compute1: refused"
+    )
+
+
+def test_a_command_that_hangs_is_stopped_and_reported():
+    def hangs(command, **kwargs):
+        raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+
+    control = faults.CommandFaultControl(stop=STOP, start=START, timeout=5, runner=hangs)
+    with pytest.raises(faults.FaultControlError, match=r"did not finish in 5 s"):
+        control.start_compute("compute1")
+
+
+def test_command_control_says_what_it_cannot_do():
+    control = command_control(Recorder())
+    assert control.missing(faults.STOP) is None
+    assert control.missing(faults.START) is None
+    assert "kill_compute_command" in control.missing(faults.KILL)
+    assert "embedded cloud" in control.missing(faults.CUT_PLACEMENT_PATH)
+    with pytest.raises(faults.FaultControlError, match="kill_compute_command"):
+        control.kill_compute("compute1")
+    with pytest.raises(faults.FaultControlError, match="Placement"):
+        control.cut_placement_path()
+
+
+def test_auto_chooses_embedded_on_the_embedded_cloud():
+    cloud = object()
+    control = faults.choose(resolve({}, {}), embedded_cloud=cloud)
+    assert isinstance(control, faults.EmbeddedFaultControl) and control.cloud is cloud
+
+
+def test_auto_chooses_commands_when_both_are_given():
+    settings = resolve({"cloud": "prod", "stop_compute_command": STOP, "start_compute_command": START}, {})
+    assert isinstance(faults.choose(settings), faults.CommandFaultControl)
+
+
+def test_auto_without_commands_on_a_real_cloud_means_none_with_a_reason():
+    control = faults.choose(resolve({"cloud": "prod"}, {}))
+    assert control.name == "none"
+    for capability in faults.CAPABILITIES:
+        assert "stop_compute_command" in control.missing(capability)
+    with pytest.raises(faults.FaultControlError):
+        control.stop_compute("compute1")
+
+
+def test_none_is_none_even_on_the_embedded_cloud():
+    control = faults.choose(resolve({"fault_control": "none"}, {}), embedded_cloud=object())
+    assert control.missing(faults.STOP) == "fault control is switched off (-D fault_control=none)"

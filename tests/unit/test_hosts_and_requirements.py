@@ -1,0 +1,63 @@
+from types import SimpleNamespace
+
+from acceptance import fault_control as faults
+from acceptance.hosts import Hosts, choose_hosts, foreign_servers
+from acceptance.requirements import unmet
+from acceptance.settings import resolve
+
+
+def service(host, status="enabled", state="up", forced_down=False):
+    return SimpleNamespace(host=host, status=status, state=state, is_forced_down=forced_down)
+
+
+class Compute:
+    def __init__(self, *services, servers=()):
+        self._services, self._servers = services, servers
+
+    def compute_services(self):
+        return list(self._services)
+
+    def servers_on_host(self, host):
+        return [s for s in self._servers if s.host == host]
+
+
+def test_the_first_two_healthy_hosts_by_name_are_target_and_other():
+    compute = Compute(service("c3"), service("c1", status="disabled"), service("c2"), service("c4", state="down"))
+    assert choose_hosts(resolve({}, {}), compute) == Hosts("c2", "c3")
+
+
+def test_named_hosts_win_and_unknown_names_say_which_hosts_exist():
+    compute = Compute(service("c1"), service("c2"))
+    assert choose_hosts(resolve({"target_host": "c2"}, {}), compute) == Hosts("c2", "c1")
+    hosts = choose_hosts(resolve({"target_host": "cx"}, {}), compute)
+    assert hosts.target is None
+    assert hosts.why_no_target == "-D target_host=cx is not a compute host; hosts: c1, c2"
+
+
+def test_one_healthy_host_means_no_other_host_and_says_why():
+    hosts = choose_hosts(resolve({}, {}), Compute(service("c1"), service("c2", forced_down=True)))
+    assert (hosts.target, hosts.other) == ("c1", None)
+    assert hosts.why_no_other == "no second compute host is enabled, up and not forced down (hosts: c1, c2)"
+
+
+def test_servers_the_run_did_not_create_are_foreign():
+    servers = [SimpleNamespace(id="a", name="mine", host="c1"), SimpleNamespace(id="b", name="theirs", host="c1")]
+    assert foreign_servers(Compute(servers=servers), "c1", {"a"}) == ["theirs (b)"]
+
+
+def suite(fault_control, hosts=Hosts("c1", "c2"), why_not_admin=None):
+    return SimpleNamespace(fault_control=fault_control, hosts=hosts, why_not_admin=why_not_admin)
+
+
+def test_tags_without_needs_are_fine():
+    assert unmet(suite(faults.NoFaultControl("off")), ["wip", "placement"]) is None
+
+
+def test_the_first_unmet_need_is_named_with_its_tag():
+    commands = faults.CommandFaultControl(stop="stop {host}", start="start {host}")
+    assert unmet(suite(commands), ["admin", "fault-control"]) is None
+    assert unmet(suite(commands), ["fault-control", "kill"]).startswith("@kill: fault_control=command has no kill")
+    assert unmet(suite(commands), ["placement-path"]).startswith("@placement-path: cutting nova-api's path")
+    assert unmet(suite(commands, Hosts("c1", None, None, "only one")), ["two-computes"]) == "@two-computes: only one"
+    assert unmet(suite(commands, why_not_admin="needs admin"), ["admin"]) == "@admin: needs admin"
+    assert unmet(suite(faults.NoFaultControl("off")), ["fault-control"]) == "@fault-control: off"

@@ -1,0 +1,225 @@
+"""The order ServiceChanges puts a compute service back in, and what the
+ledger hears, checked against a recording stand-in for the compute proxy."""
+
+from types import SimpleNamespace
+
+import pytest
+from openstack import exceptions
+
+from acceptance.cleanups import CleanupStack
+from acceptance.resources import Creations, ServiceChanges, new_run_prefix
+from acceptance.settings import Timeouts
+
+FAST = Timeouts(server_active=1, server_deleted=1, service_state=1, allocations=1, heal=1)
+
+
+class FakeCompute:
+    """Just enough of conn.compute for one nova-compute service, recording calls."""
+
+    def __init__(self, calls, status="enabled", disabled_reason=None, forced_down=False):
+        self.calls = calls
+        self.service = SimpleNamespace(
+            id="svc-1", host="compute1", binary="nova-compute", status=status,
+            disabled_reason=disabled_reason, is_forced_down=forced_down, state="up",
+            updated_at="t0", running=True,
+        )
+        self.servers = {}
+        self.flavors = {}
+
+    def services(self, **query):
+        return [self.service]
+
+    def _refresh_state(self):
+        s = self.service
+        s.state = "up" if s.running and not s.is_forced_down else "down"
+
+    def update_service_forced_down(self, service_id, forced):
+        self.calls.append(("forced_down", forced))
+        self.service.is_forced_down = forced
+        self._refresh_state()
+
+    def disable_service(self, service_id, disabled_reason=None):
+        self.calls.append(("disable", disabled_reason))
+        self.service.status, self.service.disabled_reason = "disabled", disabled_reason
+
+    def enable_service(self, service_id):
+        self.calls.append(("enable",))
+        self.service.status, self.service.disabled_reason = "enabled", None
+
+    def create_server(self, **attrs):
+        server = SimpleNamespace(id=f"id-{attrs['name']}", status="BUILD", **attrs)
+        self.servers[server.id] = server
+        return server
+
+    def delete_server(self, server_id, ignore_missing=True):
+        self.calls.append(("delete server", server_id))
+        self.servers.pop(server_id, None)
+
+    def get_server(self, server_id):
+        if server_id not in self.servers:
+            raise exceptions.NotFoundException("gone")
+        return self.servers[server_id]
+
+    def create_flavor(self, **attrs):
+        flavor = SimpleNamespace(id=f"id-{attrs['name']}", **attrs)
+        self.flavors[flavor.id] = flavor
+        return flavor
+
+    def delete_flavor(self, flavor_id, ignore_missing=True):
+        self.flavors.pop(flavor_id, None)
+
+    def get_flavor(self, flavor_id):
+        if flavor_id not in self.flavors:
+            raise exceptions.NotFoundException("gone")
+        return self.flavors[flavor_id]
+
+
+class FakeFaults:
+    name = "fake"
+
+    def __init__(self, calls, compute):
+        self.calls, self.compute = calls, compute
+
+    def stop_compute(self, host):
+        self.calls.append(("stop", host))
+        self.compute.service.running = False
+        self.compute._refresh_state()
+
+    def kill_compute(self, host):
+        self.calls.append(("kill", host))
+        self.compute.service.running = False
+        self.compute._refresh_state()
+
+    def start_compute(self, host):
+        self.calls.append(("start", host))
+        self.compute.service.running = True
+        self.compute.service.updated_at = "t1"
+        self.compute._refresh_state()
+
+
+class Ledger:
+    def __init__(self, calls):
+        self.calls = calls
+
+    def __getattr__(self, name):
+        return lambda *args: self.calls.append(("ledger." + name, *args))
+
+
+def service_changes(**service):
+    calls = []
+    compute = FakeCompute(calls, **service)
+    changes = ServiceChanges(SimpleNamespace(compute=compute), FakeFaults(calls, compute), FAST, Ledger(calls))
+    return changes, compute, calls
+
+
+def test_restore_starts_then_unforces_then_reenables_and_tells_the_ledger_last():
+    changes, compute, calls = service_changes()
+    cleanups = CleanupStack()
+    changes.disable("compute1", "testing", cleanups)
+    changes.stop("compute1", cleanups)
+    changes.force_down("compute1", cleanups)
+    assert len(cleanups) == 1  # one restore per service, however many changes
+    calls.clear()
+    assert cleanups.run_all() == []
+    assert calls == [
+        ("start", "compute1"),
+        ("forced_down", False),
+        ("enable",),
+        ("ledger.service_restored", "svc-1"),
+    ]
+    s = compute.service
+    assert (s.status, s.state, s.is_forced_down, s.disabled_reason) == ("enabled", "up", False, None)
+
+
+def test_the_ledger_hears_the_original_state_before_the_first_change():
+    changes, _, calls = service_changes()
+    changes.stop("compute1", CleanupStack(), kill=True)
+    assert calls[:2] == [
+        ("ledger.will_change_service", "svc-1", "compute1", "nova-compute",
+         {"forced_down": False, "status": "enabled", "disabled_reason": None}),
+        ("kill", "compute1"),
+    ]  # fmt: skip
+
+
+def test_a_service_disabled_before_the_suite_stays_disabled_with_its_reason():
+    changes, compute, calls = service_changes(status="disabled", disabled_reason="maintenance")
+    cleanups = CleanupStack()
+    changes.disable("compute1", "acceptance", cleanups)
+    cleanups.run_all()
+    assert (compute.service.status, compute.service.disabled_reason) == ("disabled", "maintenance")
+
+
+def test_what_the_scenario_already_put_back_is_not_done_again():
+    changes, _, calls = service_changes()
+    cleanups = CleanupStack()
+    changes.stop("compute1", cleanups)
+    changes.force_down("compute1", cleanups)
+    changes.start("compute1")
+    changes.unforce("compute1")
+    calls.clear()
+    cleanups.run_all()
+    assert calls == [("ledger.service_restored", "svc-1")]
+
+
+def test_a_failed_restore_is_reported_once_and_forgotten():
+    changes, compute, calls = service_changes()
+    cleanups = CleanupStack()
+    changes.stop("compute1", cleanups)
+
+    def broken_start(host):
+        raise RuntimeError("compute1 will not start")
+
+    changes.fault_control.start_compute = broken_start
+    failures = cleanups.run_all()
+    assert [str(f) for f in failures] == [
+        "restore the compute service of compute1: RuntimeError: compute1 will not start"
+    ]
+    assert changes.touched("compute1") is None
+
+
+def creations():
+    calls = []
+    compute = FakeCompute(calls)
+    return Creations(SimpleNamespace(compute=compute), "accept-0000abcd-", FAST, Ledger(calls)), calls
+
+
+def test_a_server_is_announced_to_the_ledger_around_its_create_and_confirmed_gone_once():
+    made, calls = creations()
+    cleanups = CleanupStack()
+    server = made.boot_server("doomed", flavor=SimpleNamespace(id="f1"), image_id="i1", cleanups=cleanups)
+    assert server.name == "accept-0000abcd-doomed" and server.networks == "none"
+    made.delete_server(server.id)
+    made.wait_until_server_gone(server.id)
+    cleanups.run_all()  # already gone: the cleanup sends nothing
+    assert calls == [
+        ("ledger.will_create", "server", "accept-0000abcd-doomed"),
+        ("ledger.created", "server", "accept-0000abcd-doomed", "id-accept-0000abcd-doomed"),
+        ("delete server", "id-accept-0000abcd-doomed"),
+        ("ledger.deleted", "server", "id-accept-0000abcd-doomed"),
+    ]
+
+
+def test_a_flavor_is_deleted_by_its_cleanup_and_confirmed_to_the_ledger():
+    made, calls = creations()
+    cleanups = CleanupStack()
+    flavor = made.create_flavor("small", vcpus=1, ram=512, disk=1, cleanups=cleanups)
+    cleanups.run_all()
+    assert calls == [
+        ("ledger.will_create", "flavor", "accept-0000abcd-small"),
+        ("ledger.created", "flavor", "accept-0000abcd-small", flavor.id),
+        ("ledger.deleted", "flavor", flavor.id),
+    ]
+
+
+def test_without_a_ledger_nothing_is_announced():
+    compute = FakeCompute([])
+    made = Creations(SimpleNamespace(compute=compute), "accept-0000abcd-", FAST, ledger=None)
+    made.create_flavor("small", vcpus=1, ram=512, disk=1, cleanups=CleanupStack())
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_run_prefixes_are_accept_and_eight_hex_digits(run):
+    prefix = new_run_prefix()
+    assert prefix.startswith("accept-") and prefix.endswith("-")
+    int(prefix[len("accept-"):-1], 16)
+    assert len(prefix) == len("accept-12345678-")
