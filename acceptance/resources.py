@@ -14,6 +14,11 @@ Everything that changes the cloud goes through here so that
                                                 service (a stop, a kill or a PUT)
   ``ledger.service_restored(service_id)``       once it is back as it was
 
+  and, when the ledger has them (``acceptance.ledger.Ledger`` does):
+  ``ledger.not_found(kind, name)`` when the cloud refused a create (4xx),
+  ``ledger.will_stop_compute(host)`` before nova-compute is stopped or killed,
+  ``ledger.compute_started(host)`` once it has reported again.
+
 A compute service is restored in one go, in the only order that works:
 start nova-compute (if the suite stopped it) -> un-force -> wait until up ->
 put its original status (and disabled reason) back. A service that was
@@ -22,7 +27,6 @@ disabled before the suite touched it stays disabled.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 
 from openstack import exceptions
@@ -35,14 +39,36 @@ from acceptance.cloud_waits import (
     wait_for_service_state,
 )
 from acceptance.fault_control import FaultControl
+from acceptance.prefix import new_run_prefix
 from acceptance.settings import Timeouts
 
 SERVER, FLAVOR = "server", "flavor"
 
+__all__ = ["Creations", "ServiceChanges", "TouchedService", "new_run_prefix"]
 
-def new_run_prefix() -> str:
-    """'accept-1a2b3c4d-': marks every name this run creates."""
-    return f"accept-{secrets.token_hex(4)}-"
+
+def tell(ledger, event: str, *args) -> None:
+    """Call ``ledger.<event>(*args)``; no ledger, or a ledger without that
+    (optional) event, hears nothing."""
+    if ledger is None:
+        return
+    method = getattr(ledger, event, None)
+    if method is not None:
+        method(*args)
+
+
+def _create(ledger, kind: str, name: str, create):
+    tell(ledger, "will_create", kind, name)
+    try:
+        made = create()
+    except exceptions.HttpException as error:
+        # Only a 4xx means the cloud refused it, so nothing exists to look
+        # for. After a timeout or a 5xx the resource may exist after all.
+        if error.status_code is not None and 400 <= error.status_code < 500:
+            tell(ledger, "not_found", kind, name)
+        raise
+    tell(ledger, "created", kind, name, made.id)
+    return made
 
 
 class Creations:
@@ -63,13 +89,14 @@ class Creations:
     # ------------------------------------------------------------ flavors
     def create_flavor(self, label: str, *, vcpus: int, ram: int, disk: int, cleanups: CleanupStack):
         name = self.name(label)
-        if self.ledger is not None:
-            self.ledger.will_create(FLAVOR, name)
-        flavor = self.conn.compute.create_flavor(
-            name=name, vcpus=vcpus, ram=ram, disk=disk, ephemeral=0, swap=0, is_public=True
+        flavor = _create(
+            self.ledger,
+            FLAVOR,
+            name,
+            lambda: self.conn.compute.create_flavor(
+                name=name, vcpus=vcpus, ram=ram, disk=disk, ephemeral=0, swap=0, is_public=True
+            ),
         )
-        if self.ledger is not None:
-            self.ledger.created(FLAVOR, name, flavor.id)
         cleanups.push(f"delete flavor {name}", lambda: self.delete_flavor(flavor.id))
         return flavor
 
@@ -78,8 +105,7 @@ class Creations:
         try:
             self.conn.compute.get_flavor(flavor_id)
         except exceptions.NotFoundException:
-            if self.ledger is not None:
-                self.ledger.deleted(FLAVOR, flavor_id)
+            tell(self.ledger, "deleted", FLAVOR, flavor_id)
             return
         raise RuntimeError(f"flavor {flavor_id} still exists after its delete")
 
@@ -93,12 +119,8 @@ class Creations:
         attrs = {"name": name, "flavor_id": flavor.id, "image_id": image_id, "networks": "none"}
         if host is not None:
             attrs["host"] = host
-        if self.ledger is not None:
-            self.ledger.will_create(SERVER, name)
-        server = self.conn.compute.create_server(**attrs)
+        server = _create(self.ledger, SERVER, name, lambda: self.conn.compute.create_server(**attrs))
         self.server_ids.add(server.id)
-        if self.ledger is not None:
-            self.ledger.created(SERVER, name, server.id)
         cleanups.push(f"delete server {name}", lambda: self.ensure_server_deleted(server.id))
         return server
 
@@ -123,8 +145,7 @@ class Creations:
         if server_id in self._confirmed_gone:
             return
         self._confirmed_gone.add(server_id)
-        if self.ledger is not None:
-            self.ledger.deleted(SERVER, server_id)
+        tell(self.ledger, "deleted", SERVER, server_id)
 
 
 @dataclass
@@ -165,8 +186,7 @@ class ServiceChanges:
             "status": service.status,
             "disabled_reason": service.disabled_reason,
         }
-        if self.ledger is not None:
-            self.ledger.will_change_service(service.id, host, COMPUTE_BINARY, original)
+        tell(self.ledger, "will_change_service", service.id, host, COMPUTE_BINARY, original)
         touched = TouchedService(service.id, host, original, was_up=service.state == "up")
         self._touched[host] = touched
         cleanups.push(f"restore the compute service of {host}", lambda: self.restore(host))
@@ -178,6 +198,7 @@ class ServiceChanges:
         # Marked before the call: a stop that fails half-way still gets a start.
         touched.stopped_by_suite = True
         touched.changes.append("killed" if kill else "stopped")
+        tell(self.ledger, "will_stop_compute", host)
         if kill:
             self.fault_control.kill_compute(host)
         else:
@@ -189,6 +210,7 @@ class ServiceChanges:
         last_heartbeat = self.compute.compute_service(host).updated_at
         self.fault_control.start_compute(host)
         wait_for_heartbeat(self.compute, host, last_heartbeat, self.timeouts.service_state)
+        tell(self.ledger, "compute_started", host)
         touched = self._touched.get(host)
         if touched is not None:
             touched.stopped_by_suite = False
@@ -229,8 +251,7 @@ class ServiceChanges:
         if touched.was_up and not touched.original["forced_down"]:
             wait_for_service_state(self.compute, host, self.timeouts.service_state, state="up")
         self._restore_status(touched, service)
-        if self.ledger is not None:
-            self.ledger.service_restored(touched.service_id)
+        tell(self.ledger, "service_restored", touched.service_id)
 
     def _restore_status(self, touched: TouchedService, service) -> None:
         status, reason = touched.original["status"], touched.original["disabled_reason"]

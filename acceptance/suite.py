@@ -85,13 +85,17 @@ def build(
     userdata: Mapping[str, str],
     ledger=None,
     progress: Callable[[str], None] | None = None,
+    prefix: str | None = None,
 ) -> Suite:
+    """Connect (starting the embedded cloud if it is the one chosen) and build
+    the suite. ``ledger`` hears of every change (see acceptance.resources);
+    ``prefix`` names what this run creates (a new one when None)."""
     cloud = connect(settings, userdata, **({"progress": progress} if progress else {}))
     conn = cloud.conn
     requests = RequestCounter(lambda: ServiceResolver(catalog_endpoints(conn)))
     requests.attach(conn)
     compute = ComputeClient(conn)
-    prefix = new_run_prefix()
+    prefix = prefix or new_run_prefix()
     run_cleanups = CleanupStack()
     creations = Creations(conn, prefix, settings.timeouts, ledger)
     fault_control = faults.choose(settings, cloud.embedded)

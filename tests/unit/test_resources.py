@@ -123,6 +123,7 @@ def test_restore_starts_then_unforces_then_reenables_and_tells_the_ledger_last()
     assert cleanups.run_all() == []
     assert calls == [
         ("start", "compute1"),
+        ("ledger.compute_started", "compute1"),
         ("forced_down", False),
         ("enable",),
         ("ledger.service_restored", "svc-1"),
@@ -137,8 +138,9 @@ def test_the_ledger_hears_the_original_state_before_the_first_change():
     assert calls[:2] == [
         ("ledger.will_change_service", "svc-1", "compute1", "nova-compute",
          {"forced_down": False, "status": "enabled", "disabled_reason": None}),
-        ("kill", "compute1"),
+        ("ledger.will_stop_compute", "compute1"),
     ]  # fmt: skip
+    assert calls[2] == ("kill", "compute1")
 
 
 def test_a_service_disabled_before_the_suite_stays_disabled_with_its_reason():
@@ -223,3 +225,26 @@ def test_run_prefixes_are_accept_and_eight_hex_digits(run):
     assert prefix.startswith("accept-") and prefix.endswith("-")
     int(prefix[len("accept-"):-1], 16)
     assert len(prefix) == len("accept-12345678-")
+
+
+@pytest.mark.parametrize(
+    ("error", "forgotten"),
+    [
+        (exceptions.HttpException("quota", http_status=403), True),
+        (exceptions.HttpException("boom", http_status=500), False),
+        (exceptions.SDKException("timed out"), False),
+    ],
+)
+def test_only_a_create_the_cloud_refused_is_reported_as_not_found(error, forgotten):
+    made, calls = creations()
+
+    def refuse(**attrs):
+        raise error
+
+    made.conn.compute.create_flavor = refuse
+    with pytest.raises(type(error)):
+        made.create_flavor("small", vcpus=1, ram=512, disk=1, cleanups=CleanupStack())
+    expected = [("ledger.will_create", "flavor", "accept-0000abcd-small")]
+    if forgotten:
+        expected.append(("ledger.not_found", "flavor", "accept-0000abcd-small"))
+    assert calls == expected
