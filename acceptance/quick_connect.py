@@ -26,7 +26,10 @@ def connection_factory(cloud: str, *, clouds_yaml: str | None = None,
     """
 
     def connect() -> openstack.connection.Connection:
-        config = OpenStackConfig(config_files=[clouds_yaml] if clouds_yaml else None)
+        # A named clouds.yaml (the embedded cloud's) is the whole truth:
+        # stray OS_* variables must not point the run elsewhere.
+        config = (OpenStackConfig(config_files=[clouds_yaml], load_envvars=False)
+                  if clouds_yaml else OpenStackConfig())
         region = config.get_one(cloud=cloud, api_timeout=api_timeout)
         return openstack.connection.Connection(
             config=region, connect_retries=0, status_code_retries=0)

@@ -5,11 +5,14 @@ Order matters:
 1. servers first, while a faulted host is still forced down, so their
    delete is a local delete and does not wait on a dead nova-compute;
 2. then flavors (nothing uses them any more);
-3. then compute hosts: start a stopped nova-compute *before* un-forcing or
-   enabling its service, so the scheduler never sees a dead host as up;
-   then put back each service's original ``forced_down``/``status``/
-   ``disabled_reason`` (a host disabled before the run stays disabled), and
-   wait until it is up again when it was up before.
+3. then compute hosts: make sure nova-compute runs on every host whose
+   service was up before (``start_compute``; a no-op when it runs), then
+   per service put back the original ``status``/``disabled_reason`` (a
+   host disabled before the run stays disabled) while it is still forced
+   down, wait for a fresh heartbeat, and only then put back
+   ``forced_down`` and wait until it is up. A compute that sends no
+   heartbeat is left forced down and reported: un-forcing a dead compute
+   lets the scheduler count on it.
 
 Every step is tried; failures come back as one line each instead of
 stopping at the first. Each item is marked done in the ledger only once
@@ -138,21 +141,18 @@ def _resolve(conn, ledger: Ledger, resource: Resource, log: Log) -> list[str]:
 def _restore_hosts(conn, ledger: Ledger, todo: Outstanding, timeout: float, log: Log,
                    start_compute: StartCompute | None) -> list[str]:
     problems: list[str] = []
+    # nova-compute must run on every host whose service was up before --
+    # whatever the API says now: a compute stopped seconds ago still looks
+    # up until service_down_time passes. Starting a running one is a no-op.
+    to_start = list(todo.stopped_computes)
+    to_start += [c.host for c in todo.services if c.was_up and c.host not in to_start]
+    for host in to_start:
+        problems += _start(ledger, host, log, start_compute,
+                           was_stopped=host in todo.stopped_computes)
     try:
         current = {s.id: s for s in conn.compute.services(binary="nova-compute")}
     except sdk_exceptions.SDKException as error:
-        return [f"could not list compute services: {_one_line(error)}"]
-
-    # Hosts whose nova-compute should run again: those the suite stopped,
-    # and those of changed services that were up before and are down now.
-    to_start = list(todo.stopped_computes)
-    for change in todo.services:
-        service = current.get(change.service_id)
-        if service is not None and change.was_up and service.state != "up" and change.host not in to_start:
-            to_start.append(change.host)
-    for host in to_start:
-        problems += _start(ledger, host, log, start_compute, was_stopped=host in todo.stopped_computes)
-
+        return problems + [f"could not list compute services: {_one_line(error)}"]
     for change in todo.services:
         problems += _restore_service(conn, ledger, change, current.get(change.service_id),
                                      timeout, log)
@@ -164,9 +164,9 @@ def _start(ledger: Ledger, host: str, log: Log, start_compute: StartCompute | No
     if start_compute is None:
         if was_stopped:
             return [f"nova-compute on {host} was stopped by the suite and nothing here can "
-                    "start it; start it by hand (or pass -D start_compute_command=...)"]
-        return []  # down for a reason that is not ours to fix; waiting for "up" will report it
-    log(f"restore: starting nova-compute on {host}")
+                    "start it; start it by hand, then run python -m acceptance.cleanup"]
+        return []  # waiting for a fresh heartbeat below tells whether it runs
+    log(f"restore: making sure nova-compute runs on {host}")
     try:
         start_compute(host)
     except Exception as error:  # noqa: BLE001 - any fault-control failure is one line
@@ -182,50 +182,81 @@ def _restore_service(conn, ledger: Ledger, change: ServiceChange, service, timeo
         # Deleted (or the host renamed) since: nothing left to put back.
         ledger.service_restored(change.service_id)
         return [f"{label} no longer exists; nothing to put back"]
-    original = change.original
-    attrs = _service_attrs(original)
+    status_attrs, forced_down = _original_values(change.original)
     try:
-        if (service.is_forced_down, service.status, service.disabled_reason) != (
-                attrs["forced_down"], attrs["status"], attrs.get("disabled_reason", service.disabled_reason)):
-            conn.compute.update_service(change.service_id, **attrs)
-            log(f"restore: {label} set back to " + ", ".join(f"{k}={v}" for k, v in attrs.items()))
+        # Status first, while a forced-down service is still down: nova-api
+        # then skips its RPC call to the compute (which blocks until
+        # rpc_response_timeout when that compute is dead but looks up).
+        if (service.status, service.disabled_reason) != (
+                status_attrs["status"], status_attrs.get("disabled_reason", service.disabled_reason)):
+            conn.compute.update_service(change.service_id, **status_attrs)
+            log(f"restore: {label} status set back to {status_attrs['status']}")
     except sdk_exceptions.SDKException as error:
         return [f"could not put back {label}: {_one_line(error)}"]
-    if change.was_up and not attrs["forced_down"]:
-        waited = _wait_up(conn, change.service_id, timeout)
-        if waited is not None:
-            return [f"{label} is still {waited} {timeout:g} s after it was put back; "
-                    "check that nova-compute runs there"]
+    if change.was_up and not forced_down:
+        # Never un-force a dead compute: the scheduler would count on it and
+        # deletes would wait for it. Heartbeats go on while forced down.
+        if not _heartbeat_since(conn, change.service_id, timeout):
+            return [f"{label}: nova-compute sent no heartbeat in {timeout:g} s, so it is left "
+                    f"forced_down={bool(service.is_forced_down)}; start nova-compute there, "
+                    "then run python -m acceptance.cleanup"]
+    try:
+        if bool(service.is_forced_down) != forced_down:
+            conn.compute.update_service(change.service_id, forced_down=forced_down)
+            log(f"restore: {label} forced_down set back to {forced_down}")
+    except sdk_exceptions.SDKException as error:
+        return [f"could not put back {label}: {_one_line(error)}"]
+    if change.was_up and not forced_down:
+        state = _wait_state(conn, change.service_id, "up", timeout)
+        if state != "up":
+            return [f"{label} is {state}, not up, {timeout:g} s after it was put back; "
+                    "check nova-compute there, then run python -m acceptance.cleanup"]
         log(f"restore: {label} is up")
     ledger.service_restored(change.service_id)
     return []
 
 
-def _service_attrs(original: dict) -> dict:
-    """The PUT body for the original values. nova refuses a
-    ``disabled_reason`` with ``status=enabled``, so send it only when
-    the service was disabled."""
-    attrs = {"forced_down": bool(original.get("forced_down", False)),
-             "status": original.get("status") or "enabled"}
-    if attrs["status"] == "disabled" and original.get("disabled_reason"):
-        attrs["disabled_reason"] = original["disabled_reason"]
-    return attrs
+def _original_values(original: dict) -> tuple[dict, bool]:
+    """(status PUT body, forced_down). nova refuses a ``disabled_reason``
+    with ``status=enabled``, so it goes only with ``disabled``."""
+    status = {"status": original.get("status") or "enabled"}
+    if status["status"] == "disabled" and original.get("disabled_reason"):
+        status["disabled_reason"] = original["disabled_reason"]
+    return status, bool(original.get("forced_down", False))
 
 
-def _wait_up(conn, service_id: str, timeout: float) -> str | None:
-    """None once the service is up; else its last state."""
+def _service(conn, service_id: str):
+    try:
+        return next((s for s in conn.compute.services(binary="nova-compute") if s.id == service_id),
+                    None)
+    except sdk_exceptions.SDKException:
+        return None  # a hiccup: look again next poll
+
+
+def _heartbeat_since(conn, service_id: str, timeout: float) -> bool:
+    """True once nova-compute has reported after we started looking
+    (``updated_at`` moved on): proof that it runs, forced down or not."""
+    deadline = time.monotonic() + timeout
+    first = _service(conn, service_id)
+    while time.monotonic() < deadline:
+        time.sleep(POLL_EVERY)
+        now = _service(conn, service_id)
+        if first is None:
+            first = now
+        elif now is not None and now.updated_at != first.updated_at:
+            return True
+    return False
+
+
+def _wait_state(conn, service_id: str, wanted: str, timeout: float) -> str:
+    """The service's state once it is ``wanted``, or the last one seen at the deadline."""
     deadline = time.monotonic() + timeout
     state = "unknown"
     while True:
-        try:
-            for service in conn.compute.services(binary="nova-compute"):
-                if service.id == service_id:
-                    state = service.state
-        except sdk_exceptions.SDKException:
-            pass
-        if state == "up":
-            return None
-        if time.monotonic() >= deadline:
+        service = _service(conn, service_id)
+        if service is not None:
+            state = service.state
+        if state == wanted or time.monotonic() >= deadline:
             return state
         time.sleep(POLL_EVERY)
 

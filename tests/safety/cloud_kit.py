@@ -1,0 +1,79 @@
+"""Helpers for the safety tests that run against the embedded cloud."""
+
+from __future__ import annotations
+
+import time
+
+from acceptance.quick_connect import connection_factory
+from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
+
+IMAGE = "embedded-fake-image"
+HOSTS = ("compute1", "compute2")
+
+
+def factory(cloud, which: str = ADMIN_CLOUD, api_timeout: float = 30.0):
+    return connection_factory(which, clouds_yaml=str(cloud.layout.clouds_yaml), api_timeout=api_timeout)
+
+
+def admin(cloud):
+    conn = factory(cloud)()
+    conn.compute.default_microversion = "2.74"
+    return conn
+
+
+def member(cloud):
+    conn = factory(cloud, MEMBER_CLOUD)()
+    conn.compute.default_microversion = "2.74"
+    return conn
+
+
+def services(conn) -> dict:
+    return {s.host: s for s in conn.compute.services(binary="nova-compute")}
+
+
+def provider_usages(conn) -> dict:
+    result = {}
+    for provider in conn.placement.resource_providers():
+        response = conn.placement.get(f"/resource_providers/{provider.id}/usages", microversion="1.0")
+        assert response.status_code == 200, response.text
+        result[provider.name] = response.json()["usages"]
+    return result
+
+
+def make_flavor(conn, name: str, *, is_public: bool = True):
+    return conn.compute.create_flavor(name=name, ram=128, vcpus=1, disk=1, is_public=is_public)
+
+
+def boot(conn, name: str, flavor_id: str, host: str | None = None):
+    image = conn.image.find_image(IMAGE, ignore_missing=False)
+    extra = {"host": host} if host else {}
+    server = conn.compute.create_server(name=name, flavor_id=flavor_id, image_id=image.id,
+                                        networks="none", **extra)
+    return conn.compute.wait_for_server(server, status="ACTIVE", wait=120)
+
+
+def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not so after {timeout:.0f} s")
+        time.sleep(interval)
+
+
+def healthy(conn) -> bool:
+    """Every compute enabled, not forced down and up."""
+    return all(s.status == "enabled" and not s.is_forced_down and s.state == "up"
+               for s in services(conn).values())
+
+
+def put_every_compute_back(cloud, conn) -> None:
+    """A test's own safety net: whatever it did to the computes, undo."""
+    for host in HOSTS:
+        cloud.start_compute(host)
+    for service in services(conn).values():
+        if service.is_forced_down or service.status != "enabled":
+            conn.compute.update_service(service.id, forced_down=False, status="enabled")
+    wait_until(lambda: healthy(conn), 60, "every compute enabled and up")
