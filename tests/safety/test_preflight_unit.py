@@ -1,0 +1,56 @@
+"""Preflight pieces that need no cloud."""
+
+import subprocess
+import sys
+import textwrap
+
+from behave.configuration import Configuration
+from behave.parser import parse_feature
+
+from acceptance.preflight import needs_for
+from acceptance.prefix import PREFIX_PATTERN, is_suite_name, new_run_prefix
+
+FEATURE = """Feature: f
+  Scenario: one
+    Given x
+  @two-computes
+  Scenario: two
+    Given x
+  @wip
+  Scenario: three
+    Given x
+"""
+
+
+def config(*args):
+    return Configuration(["--no-color", *args], load_config=False)
+
+
+def test_needs_count_the_selected_scenarios_and_their_tags():
+    feature = parse_feature(FEATURE)
+    assert (needs_for([feature], config()).scenarios, needs_for([feature], config()).computes) == (3, 2)
+    one = needs_for([feature], config("--tags=~@two-computes"))
+    assert (one.scenarios, one.computes) == (2, 1)
+    none = needs_for([feature], config("--tags=@nothing"))
+    assert (none.scenarios, none.computes) == (0, 0)
+
+
+def test_fail_cleanly_exits_2_with_one_scrubbed_line():
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        from acceptance.preflight import fail_cleanly
+        from acceptance.redaction import register_secret
+        register_secret("Canary-Pw-7f3a9c")
+        print("buffered output survives", end="")
+        fail_cleanly("bad password Canary-Pw-7f3a9c;\\nfix it")
+    """)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stdout == "buffered output survives"
+    assert result.stderr == "preflight: bad password ***; fix it\n"
+
+
+def test_run_prefixes_are_unique_and_recognisable():
+    prefixes = {new_run_prefix() for _ in range(100)}
+    assert len(prefixes) == 100
+    assert all(PREFIX_PATTERN.match(p) for p in prefixes)
+    assert is_suite_name(next(iter(prefixes)) + "server")
+    assert not is_suite_name("accept-server")
