@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        connect, start_compute = _cloud(args)
+        connect, start_compute, restore_placement_path = _cloud(args)
         conn = connect()
         redaction.register_connection_secrets(conn)
         with Ledger.open(args.run_dir, cloud_key(conn), new_run_prefix()) as ledger:
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             for line in todo.describe():
                 print(f"cleanup: to undo: {line}")
             problems = restore(conn, ledger, timeout=args.timeout, start_compute=start_compute,
+                               restore_placement_path=restore_placement_path,
                                log=lambda line: print(redaction.scrub(line), flush=True))
     except LedgerBusy as error:
         return _fail(str(error))
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cloud(args):
-    """(connection factory, start_compute) for the chosen cloud."""
+    """(connection factory, start_compute, restore_placement_path) for the chosen cloud."""
     start_compute = None
     if args.start_compute_command:
         template = args.start_compute_command
@@ -84,7 +85,7 @@ def _cloud(args):
     cloud = args.cloud or os.environ.get("OS_CLOUD") or (
         ENVVARS_CLOUD if os.environ.get("OS_AUTH_URL") else None)
     if cloud is not None:
-        return connection_factory(cloud), start_compute
+        return connection_factory(cloud), start_compute, None
 
     from embedded_cloud.cloud import EmbeddedCloud
     from embedded_cloud.clouds_yaml import ADMIN_CLOUD
@@ -94,7 +95,7 @@ def _cloud(args):
         raise PreflightError(f"no embedded cloud in {embedded.layout.root}; pass --embedded-dir "
                              "or --cloud NAME")
     return (connection_factory(ADMIN_CLOUD, clouds_yaml=str(embedded.layout.clouds_yaml)),
-            start_compute or embedded.start_compute)
+            start_compute or embedded.start_compute, embedded.restore_placement_path)
 
 
 def _fail(message: str) -> int:

@@ -72,14 +72,17 @@ class Outstanding:
     flavors: list[Resource] = field(default_factory=list)
     services: list[ServiceChange] = field(default_factory=list)
     stopped_computes: list[str] = field(default_factory=list)  # hosts
+    placement_path_cut: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.servers or self.flavors or self.services or self.stopped_computes)
+        return bool(self.servers or self.flavors or self.services or self.stopped_computes
+                    or self.placement_path_cut)
 
     def describe(self) -> list[str]:
         """One line per item, for the console."""
-        lines = [f"{r.kind} {r.name or '?'} ({r.resource_id or 'id unknown'})"
-                 for r in (*self.servers, *self.flavors)]
+        lines = ["nova-api's path to Placement: cut by the suite"] if self.placement_path_cut else []
+        lines += [f"{r.kind} {r.name or '?'} ({r.resource_id or 'id unknown'})"
+                  for r in (*self.servers, *self.flavors)]
         lines += [f"compute service {s.binary} on {s.host} ({s.service_id}): put back "
                   f"{_original_text(s.original)}" for s in self.services]
         lines += [f"nova-compute on {host}: stopped by the suite" for host in self.stopped_computes]
@@ -191,6 +194,13 @@ class Ledger:
     def compute_started(self, host: str) -> None:
         self._append({"event": "compute_started", "host": host})
 
+    def will_cut_placement_path(self) -> None:
+        """Before cutting nova-api's path to Placement (embedded cloud fault)."""
+        self._append({"event": "will_cut_placement_path"})
+
+    def placement_path_restored(self) -> None:
+        self._append({"event": "placement_path_restored"})
+
     def _append(self, record: dict[str, Any]) -> None:
         if self._fd < 0:
             raise ValueError(f"ledger {self.path} is closed")
@@ -244,6 +254,7 @@ def outstanding_from(records: list[dict[str, Any]]) -> Outstanding:
     by_name: dict[tuple[str, str], Resource] = {}  # will_create not yet created
     services: dict[str, ServiceChange] = {}
     stopped: dict[str, None] = {}  # an ordered set
+    placement_path_cut = False
     for record in records:
         event = record["event"]
         kind = record.get("kind")
@@ -267,12 +278,17 @@ def outstanding_from(records: list[dict[str, Any]]) -> Outstanding:
             stopped[record["host"]] = None
         elif event == "compute_started":
             stopped.pop(record["host"], None)
+        elif event == "will_cut_placement_path":
+            placement_path_cut = True
+        elif event == "placement_path_restored":
+            placement_path_cut = False
     resources = [*by_id.values(), *by_name.values()]
     return Outstanding(
         servers=[r for r in resources if r.kind == "server"],
         flavors=[r for r in resources if r.kind == "flavor"],
         services=list(services.values()),
         stopped_computes=list(stopped),
+        placement_path_cut=placement_path_cut,
     )
 
 

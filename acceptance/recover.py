@@ -3,6 +3,7 @@ restore that failed) before doing anything else to the same cloud."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from acceptance.ledger import Ledger
@@ -15,6 +16,7 @@ class RecoveryError(RuntimeError):
 
 def recover_earlier_run(conn, ledger: Ledger, *, timeout: float, log: Log = print,
                         start_compute: StartCompute | None = None,
+                        restore_placement_path: Callable[[], None] | None = None,
                         shield: Callable | None = None) -> bool:
     """Restore what ``ledger`` still holds; True when there was something.
 
@@ -28,11 +30,9 @@ def recover_earlier_run(conn, ledger: Ledger, *, timeout: float, log: Log = prin
         "putting them back first:")
     for line in todo.describe():
         log(f"recover:   {line}")
-    if shield is not None:
-        with shield():
-            problems = restore(conn, ledger, timeout=timeout, log=log, start_compute=start_compute)
-    else:
-        problems = restore(conn, ledger, timeout=timeout, log=log, start_compute=start_compute)
+    faults = {"start_compute": start_compute, "restore_placement_path": restore_placement_path}
+    with (shield() if shield is not None else contextlib.nullcontext()):
+        problems = restore(conn, ledger, timeout=timeout, log=log, **faults)
     if problems:
         raise RecoveryError(
             f"could not put back what an earlier run changed ({'; '.join(problems)}); "

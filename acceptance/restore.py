@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from openstack import exceptions as sdk_exceptions
 
@@ -42,18 +43,42 @@ def restore(
     timeout: float,
     log: Log = print,
     start_compute: StartCompute | None = None,
+    keep_flavors: bool = False,
+    restore_placement_path: Callable[[], None] | None = None,
 ) -> list[str]:
-    """Undo everything outstanding in ``ledger``; return the problems left, one line each."""
+    """Undo everything outstanding in ``ledger``; return the problems left, one line each.
+
+    ``keep_flavors``: leave flavors alone (between scenarios: the suite
+    shares its flavors across a run and deletes them at the end).
+    """
     todo = ledger.outstanding()
+    if keep_flavors:
+        todo = replace(todo, flavors=[])
     if not todo:
         return []
     log(f"restore: {len(todo.describe())} item(s) to put back")
     problems: list[str] = []
+    if todo.placement_path_cut:
+        # First: with Placement reachable again, deletes free allocations at once.
+        problems += _reconnect_placement(ledger, log, restore_placement_path)
     problems += _delete_servers(conn, ledger, todo.servers, timeout, log)
     problems += _delete_flavors(conn, ledger, todo.flavors, log)
     problems += _restore_hosts(conn, ledger, todo, timeout, log, start_compute)
     log("restore: done" if not problems else f"restore: {len(problems)} problem(s) left")
     return problems
+
+
+def _reconnect_placement(ledger: Ledger, log: Log, restore_placement_path) -> list[str]:
+    if restore_placement_path is None:
+        return ["nova-api's path to Placement was cut by the suite and nothing here can "
+                "restore it; restore it by hand (embedded-cloud placement-path restore)"]
+    try:
+        restore_placement_path()
+    except Exception as error:  # noqa: BLE001 - any fault-control failure is one line
+        return [f"could not restore nova-api's path to Placement: {_one_line(error)}"]
+    ledger.placement_path_restored()
+    log("restore: nova-api's path to Placement restored")
+    return []
 
 
 # ----------------------------------------------------------------- servers
@@ -149,6 +174,8 @@ def _restore_hosts(conn, ledger: Ledger, todo: Outstanding, timeout: float, log:
     for host in to_start:
         problems += _start(ledger, host, log, start_compute,
                            was_stopped=host in todo.stopped_computes)
+    if not todo.services:
+        return problems
     try:
         current = {s.id: s for s in conn.compute.services(binary="nova-compute")}
     except sdk_exceptions.SDKException as error:

@@ -24,6 +24,7 @@ from acceptance.interrupts import InterruptGuard
 from acceptance.ledger import Ledger, LedgerBusy, cloud_key
 from acceptance.preflight import Needs, Preflight, PreflightError, check_access, check_resources
 from acceptance.prefix import new_run_prefix
+from acceptance.quick_connect import connection_factory
 from acceptance.recover import RecoveryError, recover_earlier_run
 from acceptance.restore import StartCompute, restore
 from acceptance.settings import SuiteSettings
@@ -40,6 +41,7 @@ class SafetyNet:
     guard: InterruptGuard
     preflight: Preflight
     start_compute: StartCompute | None = None
+    restore_placement_path: Callable[[], None] | None = None
     log: Callable[[str], None] = print
     problems: list[str] = field(default_factory=list)
 
@@ -58,23 +60,25 @@ class SafetyNet:
             conn, host, prefix=self.prefix, ledger=self.ledger,
             allow_foreign_servers=self.settings.allow_foreign_servers)
 
-    def restore(self) -> list[str]:
+    def shielded(self):
+        """``with net.shielded():`` around the suite's own cleanups, so a
+        second Ctrl-C cannot cut them in half."""
+        return self.guard.shielded()
+
+    def restore(self, *, keep_flavors: bool = False) -> list[str]:
         """Put back everything outstanding; no signal can cut it in half."""
         if not self.ledger.outstanding():
             return []
         with self.guard.shielded():
             problems = restore(self.connect(), self.ledger, timeout=self.timeout,
-                               log=self._log, start_compute=self.start_compute)
+                               log=self._log, keep_flavors=keep_flavors, **self._faults())
         self.problems += problems
         return problems
 
-    def scenario_cleanup(self) -> None:
-        """Register in before_scenario with ``context.add_cleanup``: it then
-        runs after the scenario's own cleanups and puts back what they missed."""
-        problems = self.restore()
-        if problems:
-            raise AssertionError("the cloud could not be put back after this scenario: "
-                                 + "; ".join(problems))
+    def after_scenario(self) -> list[str]:
+        """From after_scenario, after the scenario's own cleanups: put back
+        the servers and services they missed (flavors live for the run)."""
+        return self.restore(keep_flavors=True)
 
     def finish(self) -> list[str]:
         """From after_all. Problems are printed, and returned for the caller."""
@@ -86,16 +90,31 @@ class SafetyNet:
     def _on_interrupt(self, signum: int) -> None:
         self._log("restoring the cloud after the interrupt ...")
         for problem in restore(self.connect(), self.ledger, timeout=self.timeout,
-                               log=self._log, start_compute=self.start_compute):
+                               log=self._log, **self._faults()):
             self._log(f"restore problem: {problem}")
+
+    def _faults(self) -> dict:
+        return {"start_compute": self.start_compute,
+                "restore_placement_path": self.restore_placement_path}
 
     def _log(self, line: str) -> None:
         self.log(redaction.scrub(line))
 
 
+def connector(settings: SuiteSettings, embedded=None) -> Callable[[], object]:
+    """A fail-fast connection factory for the chosen cloud (``embedded``: the
+    started EmbeddedCloud when ``settings.uses_embedded_cloud``)."""
+    if settings.uses_embedded_cloud:
+        from embedded_cloud.clouds_yaml import ADMIN_CLOUD
+
+        return connection_factory(ADMIN_CLOUD, clouds_yaml=str(embedded.layout.clouds_yaml))
+    return connection_factory(settings.cloud)
+
+
 def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, *,
-          start_compute: StartCompute | None = None, log: Callable[[str], None] = print,
-          runner=None, report_dirs: tuple[str, ...] = ()) -> SafetyNet:
+          start_compute: StartCompute | None = None,
+          restore_placement_path: Callable[[], None] | None = None,
+          log: Callable[[str], None] = print, runner=None, report_dirs: tuple[str, ...] = ()) -> SafetyNet:
     """Everything before_all needs; raises one of ``StartError`` (one line each).
 
     ``runner`` (``context._runner``) lets the formatters' output be scrubbed;
@@ -110,13 +129,14 @@ def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, 
     redaction.register_connection_secrets(conn)
     ledger = Ledger.open(settings.run_dir, cloud_key(conn), new_run_prefix())
     net = SafetyNet(connect=connect, settings=settings, ledger=ledger, guard=None,
-                    preflight=result, start_compute=start_compute, log=log)
+                    preflight=result, start_compute=start_compute,
+                    restore_placement_path=restore_placement_path, log=log)
     net.guard = interrupts.install(net._on_interrupt)
     # Registered after the guard, so it runs before the guard's exit-time
     # os._exit (atexit runs last-in first-out) and also after an interrupt.
     for directory in report_dirs:
         atexit.register(redaction.scrub_tree, directory)
     recover_earlier_run(conn, ledger, timeout=net.timeout, log=net._log,
-                        start_compute=start_compute, shield=net.guard.shielded)
+                        shield=net.guard.shielded, **net._faults())
     check_resources(result, settings, needs)
     return net

@@ -126,3 +126,18 @@ def test_describe_names_everything(ledger):
     lines = ledger.outstanding().describe()
     assert lines[0] == f"server {PREFIX}s (id unknown)"
     assert "compute2" in lines[1] and "status=disabled" in lines[1] and "maintenance" in lines[1]
+
+
+def test_a_cut_placement_path_is_outstanding_until_restored(ledger):
+    ledger.will_cut_placement_path()
+    assert ledger.outstanding().placement_path_cut
+    assert ledger.outstanding().describe() == ["nova-api's path to Placement: cut by the suite"]
+    ledger.placement_path_restored()
+    assert not ledger.outstanding()
+
+
+def test_a_stopped_compute_is_outstanding_until_started(ledger):
+    ledger.will_stop_compute("compute1")
+    assert ledger.outstanding().stopped_computes == ["compute1"]
+    ledger.compute_started("compute1")
+    assert not ledger.outstanding()

@@ -1,0 +1,38 @@
+"""restore() paths that make no cloud call (the cloud paths are in test_restore_cloud)."""
+
+from acceptance.ledger import Ledger
+from acceptance.restore import restore
+
+PREFIX = "accept-0badc0de-"
+NO_CLOUD = None  # any call on it would fail the test
+
+
+def test_nothing_outstanding_means_nothing_done(tmp_path):
+    with Ledger.open(tmp_path, "k", PREFIX) as ledger:
+        lines = []
+        assert restore(NO_CLOUD, ledger, timeout=1, log=lines.append) == []
+        assert lines == []
+
+
+def test_a_cut_placement_path_is_restored_through_the_callback(tmp_path):
+    calls = []
+    with Ledger.open(tmp_path, "k", PREFIX) as ledger:
+        ledger.will_cut_placement_path()
+        assert restore(NO_CLOUD, ledger, timeout=1, log=lambda line: None,
+                       restore_placement_path=lambda: calls.append("restore")) == []
+        assert calls == ["restore"] and not ledger.outstanding()
+
+
+def test_without_a_way_to_restore_it_it_is_one_problem_and_stays_outstanding(tmp_path):
+    with Ledger.open(tmp_path, "k", PREFIX) as ledger:
+        ledger.will_cut_placement_path()
+        [problem] = restore(NO_CLOUD, ledger, timeout=1, log=lambda line: None)
+        assert "Placement" in problem and "\n" not in problem
+        assert ledger.outstanding().placement_path_cut
+
+
+def test_flavors_can_be_kept_between_scenarios(tmp_path):
+    with Ledger.open(tmp_path, "k", PREFIX) as ledger:
+        ledger.created("flavor", PREFIX + "f", "id-f")
+        assert restore(NO_CLOUD, ledger, timeout=1, log=lambda line: None, keep_flavors=True) == []
+        assert [f.resource_id for f in ledger.outstanding().flavors] == ["id-f"]
