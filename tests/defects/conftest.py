@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from embedded_cloud.defects.choice import choose
+from embedded_cloud.services.nova import API, COMPUTE_HOSTS, compute_process
+
 from .kit import PROJECT, Cloud
 
 RUN_DIR = PROJECT / ".run" / "defects-tests"
@@ -24,6 +27,12 @@ def session_cloud():
 @pytest.fixture
 def cloud(session_cloud, request):
     """The cloud with this module's defects; compute1 and nova-api's Placement path put back after."""
-    session_cloud.ensure(getattr(request.module, "DEFECTS", {}))
+    defects = getattr(request.module, "DEFECTS", {})
+    session_cloud.ensure(defects)
+    # The plumbing: the very processes named got the defect, the others none.
+    wanted = choose([f"{service}={name}" for service, name in defects.items()])
+    assert session_cloud.defects_in_force() == wanted
+    for process in (API, *(compute_process(h) for h in COMPUTE_HOSTS)):
+        assert session_cloud.injected(process) == wanted.get(process), process
     yield session_cloud
     session_cloud.restore()

@@ -5,6 +5,7 @@ runs `embedded-cloud up --defect ...` only when the defects in force differ.
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -51,6 +52,13 @@ class Cloud:
         if "already running" not in result.stdout:
             self.ups.append((defects, time.monotonic() - started))
         self._conn = None
+
+    def injected(self, process: str) -> str | None:
+        """The defect `process` announced in its log since it last started, if any."""
+        text = (self.run_dir / "log" / f"{process}.log").read_text(errors="replace")
+        since_start = text.rsplit(f"starting {process}\n", 1)[-1]
+        found = re.search(r"embedded-cloud: defect '([^']+)' injected", since_start)
+        return found.group(1) if found else None
 
     def down(self) -> None:
         cli(self.run_dir, "down")
