@@ -85,7 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cloud = EmbeddedCloud(args.run_dir)
         if args.command == "up":
-            cloud.up(_defects(args.defect))
+            from .defects.switch import switch_in_place
+
+            defects = _defects(args.defect)
+            # Only the defects differ from the running cloud's: restart just their processes.
+            if not switch_in_place(cloud, defects):
+                cloud.up(defects)
         elif args.command == "down":
             cloud.down()
         elif args.command == "status":
