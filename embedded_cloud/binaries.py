@@ -29,3 +29,29 @@ def require(program: str, package: str, prefer: str | None = None) -> str:
             f"install it with: apt-get install -y {package}"
         )
     return found
+
+
+# Every Debian program the cloud runs, with the package that installs it.
+PROGRAMS = (
+    ("epmd", "rabbitmq-server", None),
+    ("rabbitmq-server", "rabbitmq-server", "/usr/lib/rabbitmq/bin"),
+    ("mariadb-install-db", "mariadb-server", None),
+    ("mariadbd", "mariadb-server", None),
+)
+
+
+def require_all() -> None:
+    """Fail before anything starts when a Debian package is missing."""
+    missing = {}
+    for program, package, prefer in PROGRAMS:
+        try:
+            require(program, package, prefer)
+        except CloudError:
+            missing.setdefault(package, program)
+    if missing:
+        packages = " ".join(missing)
+        raise CloudError(
+            f"{', '.join(missing.values())} not found: the Debian package"
+            f"{'s' if len(missing) > 1 else ''} {packages} "
+            f"{'are' if len(missing) > 1 else 'is'} missing; install with: apt-get install -y {packages}"
+        )

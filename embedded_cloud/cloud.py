@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from . import catalog, clouds_yaml, processes
+from .binaries import require_all
 from .context import Ctx
 from .errors import CloudError
 from .layout import Layout
@@ -62,6 +63,8 @@ class EmbeddedCloud:
         return record is not None and processes.is_alive(_started(record))
 
     def status(self) -> list[ProcessStatus]:
+        # Another command (or process) may have restarted the cloud since.
+        self.state = State.load(self.layout)
         report = []
         for name in PROCESS_ORDER:
             record = self.state.processes.get(name)
@@ -119,6 +122,7 @@ class EmbeddedCloud:
 
     # ------------------------------------------------------------------ up
     def up(self, defects: dict[str, str] | None = None) -> None:
+        require_all()
         with exclusive(self.layout):
             self.state = State.load(self.layout)
             wanted_defects = dict(defects or {})

@@ -1,0 +1,57 @@
+"""Mistakes a user can make, each answered in one line with the fix, and nothing left behind.
+
+No cloud is started here.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from hamcrest import assert_that, contains_string, equal_to, starts_with
+
+from embedded_cloud import processes
+from embedded_cloud.state import ProcessRecord, State
+from embedded_cloud.layout import Layout
+
+from .kit import cli
+
+
+def test_a_missing_debian_package_names_the_install_command(tmp_path):
+    run_dir = tmp_path / "cloud"
+    result = cli(run_dir, "up", env={"EMBEDDED_CLOUD_SEARCH_PATH": str(tmp_path / "empty")})
+    assert_that(result.returncode, equal_to(2))
+    lines = result.stderr.strip().splitlines()
+    assert_that(len(lines), equal_to(1))
+    assert_that(lines[0], contains_string("apt-get install -y rabbitmq-server mariadb-server"))
+    assert_that(run_dir.exists(), equal_to(False))
+
+
+def test_an_unknown_defect_lists_the_known_ones(tmp_path):
+    result = cli(tmp_path / "cloud", "up", "--defect", "nova-api=no-such-defect")
+    assert_that(result.returncode, equal_to(2))
+    assert_that(result.stderr.strip(), starts_with("embedded-cloud: unknown defect 'no-such-defect'"))
+    assert_that(len(result.stderr.strip().splitlines()), equal_to(1))
+
+
+def test_a_truncated_state_file_counts_as_no_cloud(tmp_path):
+    layout = Layout.resolve(tmp_path)
+    layout.root.mkdir(parents=True, exist_ok=True)
+    layout.state_file.write_text('{"version": 1, "ports": {"keyst')
+    assert_that(State.load(layout), equal_to(State()))
+
+
+def test_down_never_signals_a_pid_that_now_belongs_to_somebody_else(tmp_path):
+    # A state file naming a live PID with another start time: the kernel gave
+    # that PID to a process that is not ours.
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        layout = Layout.resolve(tmp_path)
+        state = State(initialized=True, processes={"keystone": ProcessRecord(
+            pid=bystander.pid, start_ticks=processes.start_ticks(bystander.pid) - 1, started_at=0.0)})
+        state.save(layout)
+        result = cli(tmp_path, "down")
+        assert_that(result.returncode, equal_to(0), result.stderr)
+        assert_that(bystander.poll(), equal_to(None))
+    finally:
+        bystander.kill()
+        bystander.wait()

@@ -1,0 +1,44 @@
+"""Fixtures shared by every test package.
+
+`embedded_cloud` is the one real cloud of a test session: started (or found)
+once, clean (no defects), and stopped by its recorded PIDs at the end, so a
+CI run pays for one cold start and never leaves a process behind.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import openstack
+import pytest
+from openstack.config import loader
+
+from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
+
+PROJECT = Path(__file__).resolve().parents[1]
+SESSION_CLOUD_DIR = PROJECT / ".run" / "test-cloud"
+
+
+def connect(clouds_yaml: Path, cloud: str = ADMIN_CLOUD, **versions) -> openstack.connection.Connection:
+    """An openstacksdk connection from the cloud's own clouds.yaml, ignoring OS_* variables."""
+    config = loader.OpenStackConfig(config_files=[str(clouds_yaml)], load_envvars=False)
+    return openstack.connection.Connection(config=config.get_one(cloud=cloud, **versions))
+
+
+@pytest.fixture(scope="session")
+def embedded_cloud():
+    from embedded_cloud.cloud import EmbeddedCloud
+
+    cloud = EmbeddedCloud(SESSION_CLOUD_DIR, progress=lambda line: print(line, flush=True))
+    cloud.up()
+    yield cloud
+    cloud.down()
+
+
+@pytest.fixture(scope="session")
+def admin_conn(embedded_cloud):
+    return connect(embedded_cloud.layout.clouds_yaml, compute_api_version="2.74")
+
+
+@pytest.fixture(scope="session")
+def member_conn(embedded_cloud):
+    return connect(embedded_cloud.layout.clouds_yaml, MEMBER_CLOUD, compute_api_version="2.74")
