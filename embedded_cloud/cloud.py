@@ -125,7 +125,9 @@ class EmbeddedCloud:
         require_all()
         with exclusive(self.layout):
             self.state = State.load(self.layout)
-            wanted_defects = dict(defects or {})
+            # None keeps the defects in force: the suite's own `up()` must not undo
+            # an `embedded-cloud up --defect ...` it is meant to be run against.
+            wanted_defects = dict(self.state.defects if defects is None else defects)
             if self._healthy() and wanted_defects == self.state.defects:
                 self._say("cloud", f"already running ({self.layout.root})")
                 return
