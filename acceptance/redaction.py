@@ -165,12 +165,20 @@ def redact_behave_output(runner) -> None:
     """Wrap the streams behave's formatters opened before any hook ran
     (they hold the original sys.stdout, not a later replacement).
 
-    Call from before_all with ``context._runner``.
+    Call from before_all with ``context._runner``. A formatter writing to a
+    file it has not opened yet is not covered here: pass its directory to
+    ``scrub_tree`` at exit instead.
     """
     for formatter in getattr(runner, "formatters", []) or []:
         stream = getattr(formatter, "stream", None)
-        if stream is not None and not isinstance(stream, RedactingStream):
-            formatter.stream = RedactingStream(stream)
+        if stream is None or isinstance(stream, RedactingStream):
+            continue
+        wrapped = RedactingStream(stream)
+        formatter.stream = wrapped
+        opener = getattr(formatter, "stream_opener", None)
+        if opener is not None and opener.stream is stream:
+            # behave asserts the two are the same object when it closes them.
+            opener.stream = wrapped
 
 
 def scrub_file(path) -> bool:

@@ -129,6 +129,8 @@ def test_a_behave_run_leaks_the_canary_nowhere(tmp_path):
         env={**os.environ, "CANARY": CANARY, "REPORTS": str(reports)},
     )
     assert result.returncode == 1  # the step failed, as written
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "1 scenario passed" not in result.stdout and "0 scenarios passed, 1 failed" in result.stdout
     assert "failed with password ***" in result.stdout
     assert CANARY not in result.stdout + result.stderr
     files = [p for p in reports.rglob("*") if p.is_file()]
