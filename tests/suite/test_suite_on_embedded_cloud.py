@@ -11,7 +11,7 @@ import sys
 from xml.etree import ElementTree
 
 from acceptance.prefix import is_suite_name
-from tests.suite.conftest import PROJECT
+from tests.conftest import PROJECT
 
 SUITE_TIMEOUT = 1200  # seconds; a green run takes about 90 s here
 
@@ -61,8 +61,8 @@ def junit_testcases(junit_dir):
     return cases
 
 
-def test_the_suite_is_green_and_leaves_the_cloud_as_it_found_it(embedded_cloud, embedded_admin_conn, tmp_path):
-    conn = embedded_admin_conn
+def test_the_suite_is_green_and_leaves_the_cloud_as_it_found_it(embedded_cloud, admin_conn, tmp_path):
+    conn = admin_conn
     usages_before = usages(conn)
 
     run = run_behave(tmp_path, embedded_cloud.layout.root)
