@@ -198,10 +198,27 @@ def scrub_file(path) -> bool:
 
 
 def scrub_tree(directory) -> list[str]:
-    """Scrub every text file under ``directory`` (JUnit XML, HTML, logs)."""
+    """Scrub every text file under ``directory`` (JUnit XML, HTML, logs).
+
+    A directory that looks like a source tree (a .git or pyproject.toml in
+    it) is refused: report directories only.
+    """
     from pathlib import Path
 
     root = Path(directory)
-    if not root.is_dir():
+    if not root.is_dir() or (root / ".git").exists() or (root / "pyproject.toml").exists():
         return []
     return [str(path) for path in sorted(root.rglob("*")) if path.is_file() and scrub_file(path)]
+
+
+def scrub_reports(paths) -> list[str]:
+    """Scrub report files, and report directories through ``scrub_tree``."""
+    from pathlib import Path
+
+    changed = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            changed += scrub_tree(path)
+        elif path.is_file() and scrub_file(path):
+            changed.append(str(path))
+    return changed

@@ -114,11 +114,12 @@ def connector(settings: SuiteSettings, embedded=None) -> Callable[[], object]:
 def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, *,
           start_compute: StartCompute | None = None,
           restore_placement_path: Callable[[], None] | None = None,
-          log: Callable[[str], None] = print, runner=None, report_dirs: tuple[str, ...] = ()) -> SafetyNet:
+          log: Callable[[str], None] = print, runner=None, report_paths: tuple[str, ...] = ()) -> SafetyNet:
     """Everything before_all needs; raises one of ``StartError`` (one line each).
 
     ``runner`` (``context._runner``) lets the formatters' output be scrubbed;
-    ``report_dirs`` are scrubbed of secrets when the process exits.
+    ``report_paths`` (report files, or directories holding only reports) are
+    scrubbed of secrets when the process exits.
     """
     redaction.install_log_redaction()
     if runner is not None:
@@ -134,8 +135,7 @@ def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, 
     net.guard = interrupts.install(net._on_interrupt)
     # Registered after the guard, so it runs before the guard's exit-time
     # os._exit (atexit runs last-in first-out) and also after an interrupt.
-    for directory in report_dirs:
-        atexit.register(redaction.scrub_tree, directory)
+    atexit.register(redaction.scrub_reports, report_paths)
     recover_earlier_run(conn, ledger, timeout=net.timeout, log=net._log,
                         shield=net.guard.shielded, **net._faults())
     check_resources(result, settings, needs)

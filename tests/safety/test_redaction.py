@@ -137,3 +137,11 @@ def test_a_behave_run_leaks_the_canary_nowhere(tmp_path):
     assert len(files) >= 2
     for path in files:
         assert CANARY not in path.read_text(), path
+
+
+def test_a_source_tree_is_never_scrubbed(tmp_path):
+    register_secret(CANARY)
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "test_x.py").write_text(f"PASSWORD = '{CANARY}'")
+    assert redaction.scrub_tree(tmp_path) == []
+    assert redaction.scrub_reports([tmp_path / "test_x.py"]) == [str(tmp_path / "test_x.py")]

@@ -1,0 +1,104 @@
+"""The real acceptance suite, interrupted mid-scenario: the cloud is put
+back and behave exits 130 (SIGINT) or 143 (SIGTERM).
+
+The suite runs from a scratch copy of features/ whose environment.py is
+tests/safety/suite_environment.py: the project's hooks plus the safety
+layer's call sites. The signal is sent the moment the ledger records the
+first compute-service change, i.e. while a host is being taken down.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from acceptance.ledger import read_records
+from acceptance.prefix import is_suite_name
+from tests.safety import cloud_kit as kit
+
+PROJECT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).parent
+
+
+@pytest.fixture
+def suite_copy(tmp_path):
+    features = tmp_path / "features"
+    shutil.copytree(PROJECT / "features", features, ignore=shutil.ignore_patterns("__pycache__"))
+    (features / "environment.py").rename(features / "project_environment.py")
+    shutil.copy(HERE / "suite_environment.py", features / "environment.py")
+    shutil.copy(PROJECT / "behave.ini", tmp_path / "behave.ini")
+    return tmp_path
+
+
+@pytest.fixture
+def conn(safety_cloud):
+    conn = kit.admin(safety_cloud)
+    kit.put_every_compute_back(safety_cloud, conn)
+    return conn
+
+
+def start_suite(project, cloud, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env["EMBEDDED_CLOUD_DIR"] = str(cloud.layout.root)
+    return subprocess.Popen(
+        [sys.executable, "-m", "behave", "features", "-f", "plain",
+         "-D", f"embedded_cloud.run_dir={cloud.layout.root}",
+         "-D", f"run_dir={project / 'run'}", *args],
+        cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_first_service_change(project, child, timeout=300):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in (project / "run" / "ledgers").glob("*.jsonl"):
+            if any(r["event"] == "will_change_service" for r in read_records(path)):
+                return path
+        if child.poll() is not None:
+            raise AssertionError(f"the suite ended first:\n{child.stdout.read()[-3000:]}\n{child.stderr.read()[-3000:]}")
+        time.sleep(0.1)
+    raise AssertionError("the suite never changed a compute service")
+
+
+def assert_cloud_as_before(conn, usages_before, ledger_path):
+    assert not [s.name for s in conn.compute.servers(all_projects=True) if is_suite_name(s.name)]
+    assert not [f.name for f in conn.compute.flavors(is_public=None) if is_suite_name(f.name)]
+    for host, service in kit.services(conn).items():
+        assert (service.status, service.state, service.is_forced_down) == ("enabled", "up", False), host
+    assert kit.provider_usages(conn) == usages_before
+    from acceptance.ledger import outstanding_from
+    assert not outstanding_from(read_records(ledger_path))
+
+
+@pytest.mark.parametrize("signals, status", [
+    ([signal.SIGINT], 130),
+    ([signal.SIGTERM], 143),
+    ([signal.SIGINT, signal.SIGINT, signal.SIGINT], 130),  # impatient: the restore still completes
+])
+def test_an_interrupted_suite_puts_the_cloud_back(safety_cloud, conn, suite_copy, signals, status):
+    usages_before = kit.provider_usages(conn)
+    child = start_suite(suite_copy, safety_cloud, "--tags=@fault-control")
+    ledger = wait_for_first_service_change(suite_copy, child)
+    time.sleep(0.5)  # mid-change: nova-compute stopping, the service about to be forced down
+    for signum in signals:
+        child.send_signal(signum)
+        time.sleep(1.0)
+    out, err = child.communicate(timeout=600)
+    assert child.returncode == status, f"{out[-3000:]}\n{err[-3000:]}"
+    assert "Traceback" not in err
+    assert_cloud_as_before(conn, usages_before, ledger)
+    assert list((suite_copy / "reports-out" / "junit").glob("*.xml")), "reports still written"
+
+
+def test_the_wired_suite_is_green(safety_cloud, conn, suite_copy):
+    usages_before = kit.provider_usages(conn)
+    child = start_suite(suite_copy, safety_cloud)
+    out, err = child.communicate(timeout=1200)
+    assert child.returncode == 0, f"{out[-4000:]}\n{err[-3000:]}"
+    [ledger] = (suite_copy / "run" / "ledgers").glob("*.jsonl")
+    assert_cloud_as_before(conn, usages_before, ledger)
