@@ -230,6 +230,17 @@ class Ledger:
     def outstanding(self) -> Outstanding:
         return outstanding_from(self.records())
 
+    def services_changed_by_this_run(self) -> list[ServiceChange]:
+        """Every service this ledger's run changed, restored or not, with
+        its first original (to check at the end that each one that was up
+        really runs again)."""
+        changes: dict[str, ServiceChange] = {}
+        for record in self.records():
+            if record["event"] == "will_change_service" and record.get("prefix") == self.prefix:
+                changes.setdefault(record["service_id"], ServiceChange(
+                    record["service_id"], record["host"], record["binary"], record["original"]))
+        return list(changes.values())
+
 
 def read_records(path: Path) -> list[dict[str, Any]]:
     """Every whole record; torn or corrupt lines (a crash mid-write) are skipped."""

@@ -288,6 +288,40 @@ def _wait_state(conn, service_id: str, wanted: str, timeout: float) -> str:
         time.sleep(POLL_EVERY)
 
 
+def verify_running(conn, changes: list[ServiceChange], *, timeout: float, log: Log = print,
+                   start_compute: StartCompute | None = None) -> list[str]:
+    """Check that nova-compute really runs on every host in ``changes`` that
+    was up before; start it where it does not.
+
+    The ledger can say "restored" for a compute that is dying: a stop cut
+    short by Ctrl-C sends SIGTERM, the following start finds the process
+    still there ("already running"), and a moment later it is gone while
+    its last heartbeat still counts as up.
+    """
+    problems = []
+    for change in changes:
+        if not change.was_up or change.original.get("forced_down"):
+            continue
+        if _heartbeat_since(conn, change.service_id, timeout):
+            continue
+        log(f"restore: nova-compute on {change.host} sends no heartbeat")
+        if start_compute is None:
+            problems.append(f"nova-compute on {change.host} sends no heartbeat and nothing here "
+                            "can start it; start it by hand")
+            continue
+        try:
+            start_compute(change.host)
+        except Exception as error:  # noqa: BLE001 - any fault-control failure is one line
+            problems.append(f"could not start nova-compute on {change.host}: {_one_line(error)}")
+            continue
+        if not _heartbeat_since(conn, change.service_id, timeout):
+            problems.append(f"nova-compute on {change.host} was started but sends no heartbeat; "
+                            "check its log")
+        else:
+            log(f"restore: nova-compute on {change.host} started again")
+    return problems
+
+
 def _one_line(error: BaseException) -> str:
     text = " ".join(str(error).split()) or type(error).__name__
     return text[:300]

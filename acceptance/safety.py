@@ -26,8 +26,10 @@ from acceptance.preflight import Needs, Preflight, PreflightError, check_access,
 from acceptance.prefix import new_run_prefix
 from acceptance.quick_connect import connection_factory
 from acceptance.recover import RecoveryError, recover_earlier_run
-from acceptance.restore import StartCompute, restore
+from acceptance.restore import StartCompute, restore, verify_running
 from acceptance.settings import SuiteSettings
+
+VERIFY_TIMEOUT = 30.0  # seconds: three default report_intervals for a heartbeat
 
 # Every error begin() raises has a one-line message meant for fail_cleanly.
 StartError = (PreflightError, LedgerBusy, RecoveryError)
@@ -82,16 +84,23 @@ class SafetyNet:
 
     def finish(self) -> list[str]:
         """From after_all. Problems are printed, and returned for the caller."""
-        problems = self.restore()
+        with self.guard.shielded():
+            problems = self.restore() + self._verify_running(self.connect())
         for problem in problems:
             self._log(f"restore problem: {problem}")
         return problems
 
     def _on_interrupt(self, signum: int) -> None:
         self._log("restoring the cloud after the interrupt ...")
-        for problem in restore(self.connect(), self.ledger, timeout=self.timeout,
-                               log=self._log, **self._faults()):
+        conn = self.connect()
+        problems = restore(conn, self.ledger, timeout=self.timeout, log=self._log, **self._faults())
+        for problem in problems + self._verify_running(conn):
             self._log(f"restore problem: {problem}")
+
+    def _verify_running(self, conn) -> list[str]:
+        return verify_running(conn, self.ledger.services_changed_by_this_run(),
+                              timeout=VERIFY_TIMEOUT, log=self._log,
+                              start_compute=self.start_compute)
 
     def _faults(self) -> dict:
         return {"start_compute": self.start_compute,

@@ -141,3 +141,13 @@ def test_a_stopped_compute_is_outstanding_until_started(ledger):
     assert ledger.outstanding().stopped_computes == ["compute1"]
     ledger.compute_started("compute1")
     assert not ledger.outstanding()
+
+
+def test_the_services_this_run_changed_are_remembered_after_their_restore(tmp_path):
+    with Ledger.open(tmp_path, "k", "accept-00000001-") as earlier:
+        earlier.will_change_service("old", "compute2", "nova-compute", UP)
+    with Ledger.open(tmp_path, "k", PREFIX) as ledger:
+        ledger.will_change_service("svc", "compute1", "nova-compute", UP)
+        ledger.will_change_service("svc", "compute1", "nova-compute", DISABLED)
+        ledger.service_restored("svc")
+        assert [(c.service_id, c.original) for c in ledger.services_changed_by_this_run()] == [("svc", UP)]
