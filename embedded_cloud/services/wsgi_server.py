@@ -24,6 +24,10 @@ def gunicorn_spec(ctx: Ctx, name: str, app: str, env: dict[str, str] | None = No
             "--worker-class", "gthread",
             "--threads", "8",
             "--timeout", "300",
+            # Clients (openstacksdk) keep connections open and poll about every
+            # 2 s; gunicorn's default 2 s keep-alive closes them just as a
+            # request goes out ("Remote end closed connection without response").
+            "--keep-alive", "75",
             "--graceful-timeout", "5",
             "--name", f"embedded-{name}",
             "--access-logfile", "-",
