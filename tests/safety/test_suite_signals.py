@@ -102,3 +102,23 @@ def test_the_wired_suite_is_green(safety_cloud, conn, suite_copy):
     assert child.returncode == 0, f"{out[-4000:]}\n{err[-3000:]}"
     [ledger] = (suite_copy / "run" / "ledgers").glob("*.jsonl")
     assert_cloud_as_before(conn, usages_before, ledger)
+
+
+@pytest.mark.parametrize("userdata, expected", [
+    (["-D", "cloud=no-such-cloud"], "preflight: Cloud no-such-cloud was not found."),
+    (["-D", "flavor=no-such-flavor"], "preflight: flavor 'no-such-flavor' not found"),
+    (["-D", "target_host=compute9"], "preflight: target_host 'compute9' is not a compute host"),
+    (["-D", "timeout.heal=soon"], "preflight: timeout.heal='soon' is not a number of seconds"),
+])
+def test_the_wired_suite_refuses_bad_input_in_one_line(safety_cloud, suite_copy, userdata, expected):
+    started = time.monotonic()
+    child = start_suite(suite_copy, safety_cloud, *userdata)
+    out, err = child.communicate(timeout=60)
+    assert time.monotonic() - started < 15
+    assert child.returncode == 2, f"{out[-2000:]}\n{err[-2000:]}"
+    [line] = [line for line in err.splitlines() if line.startswith("preflight:")]
+    assert line.startswith(expected), err
+    assert err.rstrip().endswith(line)  # the last word, after the embedded cloud's own progress lines
+    assert "Traceback" not in err + out
+    assert not (suite_copy / "run" / "ledgers").exists() or not any(
+        read_records(p) for p in (suite_copy / "run" / "ledgers").glob("*.jsonl"))
