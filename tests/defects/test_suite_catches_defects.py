@@ -1,0 +1,102 @@
+"""The acceptance suite (features/) run against each defect: exactly the scenarios about
+that defect fail, each with a message naming what went wrong; the clean cloud is green.
+
+Timeouts are scaled down (TIMEOUT_SCALE): a defect makes scenarios wait out
+their whole timeout, and on this cloud every change takes seconds, not minutes.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from xml.etree import ElementTree
+
+import pytest
+
+from .kit import PROJECT
+
+TIMEOUT_SCALE = "0.34"  # server_deleted 31 s, heal 41 s, service_state 20 s
+BEHAVE_TIMEOUT = 900
+
+LOCAL_DELETE_STOPPED = "A local delete after nova-compute was stopped frees the allocations at once"
+LOCAL_DELETE_KILLED = "A local delete after nova-compute was killed (kill -9) frees the allocations at once"
+HEAL = "Allocations left behind by a local delete are freed when nova-compute starts again"
+NOTHING_TWICE = "Restarting nova-compute after a clean local delete frees nothing twice"
+DISABLED = "Deleting a server on a disabled host is an ordinary delete"
+
+# defect -> {scenario: a fragment of its failure message}
+CATCHES = {
+    "local-delete-keeps-allocations": {
+        LOCAL_DELETE_STOPPED: 'allocations of server "doomed"',
+        LOCAL_DELETE_KILLED: 'allocations of server "doomed"',
+        NOTHING_TWICE: "usages of the target host",
+    },
+    "no-heal-on-startup": {
+        HEAL: "usages of the target host",
+    },
+    "disabled-means-down": {
+        DISABLED: "but nova-api deleted it locally",
+    },
+    "ignore-forced-down": {
+        LOCAL_DELETE_STOPPED: "to be deleted",
+        LOCAL_DELETE_KILLED: "to be deleted",
+        HEAL: "to be deleted",
+        NOTHING_TWICE: "usages of the target host",
+    },
+}
+SERVICE = {"no-heal-on-startup": "nova-compute"}  # the others are nova-api's
+
+
+def run_suite(cloud, workdir) -> tuple[dict[str, tuple[str, str]], str]:
+    """behave as QA runs it, in a scratch copy of behave.ini; {scenario: (status, message)}."""
+    shutil.copy(PROJECT / "behave.ini", workdir / "behave.ini")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    run = subprocess.run(
+        [sys.executable, "-m", "behave", str(PROJECT / "features"), "-f", "progress",
+         "-D", f"embedded_cloud.run_dir={cloud.run_dir}", "-D", f"run_dir={workdir / 'run'}",
+         "-D", f"timeout_scale={TIMEOUT_SCALE}"],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=BEHAVE_TIMEOUT)
+    results = {}
+    for path in sorted((workdir / "reports-out" / "junit").glob("*.xml")):
+        for case in ElementTree.parse(path).getroot().iter("testcase"):
+            problems = [*case.iter("failure"), *case.iter("error")]
+            message = problems[0].get("message", "") if problems else ""
+            # An outline's examples are named "<scenario> -- @1.1 <examples name>".
+            results[case.get("name").split(" -- @")[0] + _example(case.get("name"))] = (
+                case.get("status"), message)
+    return results, f"--- stdout\n{run.stdout[-5000:]}\n--- stderr\n{run.stderr[-3000:]}"
+
+
+def _example(name: str) -> str:
+    return "" if " -- @" not in name else f" [{name.split(' -- @')[1]}]"
+
+
+def failed(results) -> dict[str, str]:
+    return {name.split(" [")[0]: message for name, (status, message) in results.items()
+            if status != "passed"}
+
+
+@pytest.fixture
+def clean_cloud(session_cloud):
+    session_cloud.ensure({})
+    return session_cloud
+
+
+def test_clean_cloud_is_green(clean_cloud, tmp_path):
+    results, output = run_suite(clean_cloud, tmp_path)
+    assert len(results) >= 9, output
+    assert failed(results) == {}, output
+
+
+@pytest.mark.parametrize("defect", sorted(CATCHES))
+def test_suite_catches(defect, session_cloud, tmp_path):
+    session_cloud.ensure({SERVICE.get(defect, "nova-api"): defect})
+    results, output = run_suite(session_cloud, tmp_path)
+    assert len(results) >= 9, output
+    caught = failed(results)
+    # Exactly these scenarios (all examples of an outline count as the scenario).
+    assert set(caught) == set(CATCHES[defect]), output
+    for scenario, fragment in CATCHES[defect].items():
+        assert fragment in caught[scenario], f"{scenario}: {caught[scenario]!r}"
+    session_cloud.restore()
