@@ -56,7 +56,8 @@ def _render_placement_usages(mime_type, payload):
         raise TypeError("'rows' must map a resource name to its values")
 
     head = "<th>resource</th>" + "".join(f"<th>{escape(c)}</th>" for c in columns)
-    body = "".join(_usage_row(name, values) for name, values in rows.items())
+    references = _baseline_columns(columns)
+    body = "".join(_usage_row(name, values, references) for name, values in rows.items())
     title = usages.get("title")
     title_html = f'<div class="title">{escape(title)}</div>' if title else ""
     return (
@@ -66,14 +67,27 @@ def _render_placement_usages(mime_type, payload):
     )
 
 
-def _usage_row(name, values):
-    """One resource's row; a value that moved away from the first sample
-    (the baseline) is highlighted, because a leak shows up exactly there."""
+def _baseline_columns(columns):
+    """For each column, the index of the baseline it is compared with: the
+    latest column up to it labelled "... baseline" (a scenario may record a
+    new baseline after setting up a bystander), else the first column."""
+    references, latest = [], 0
+    for index, column in enumerate(columns):
+        if column.strip().lower().endswith("baseline"):
+            latest = index
+        references.append(latest)
+    return references
+
+
+def _usage_row(name, values, references):
+    """One resource's row; a value that moved away from its baseline is
+    highlighted, because a leak shows up exactly there."""
     if not isinstance(values, list):
         raise TypeError(f"values of {name!r} must be a list")
     cells = []
     for index, value in enumerate(values):
-        changed = index > 0 and value != values[0]
+        reference = references[index] if index < len(references) else 0
+        changed = index != reference and value != values[reference]
         css = "number changed" if changed else "number"
         cells.append(f'<td class="{css}">{escape(_show(value))}</td>')
     return f"<tr><th>{escape(name)}</th>{''.join(cells)}</tr>"

@@ -13,6 +13,7 @@ STATUS_COLOURS = {
     "skipped": ("#1e3a8a", "#e0e7ff", "#6366f1"),
     "untested": ("#374151", "#e5e7eb", "#9ca3af"),
     "undefined": ("#713f12", "#fef3c7", "#f59e0b"),
+    "none": ("#6b7280", "#f3f4f6", "#d1d5db"),  # a count of zero
 }
 
 

@@ -5,6 +5,7 @@ durations, skip reasons and whatever the hooks attached to a scenario
 (``scenario.request_counts``) are final.
 """
 
+import os
 from collections import Counter
 
 from behave.model import Rule, Scenario, ScenarioOutline
@@ -47,7 +48,7 @@ class ResultRenderer:
             f'<h2><span class="keyword">{escape(feature.keyword)}:</span> '
             f"{escape(feature.name)} {_status_badge(feature)}"
             f'<span class="duration">{format_duration(feature.duration)}</span></h2>',
-            f'<div class="location">{escape(feature.location)}</div>',
+            f'<div class="location">{escape(_where(feature.location))}</div>',
             tag_badges(feature.tags),
             description_block(feature.description),
             _skip_reason(feature),
@@ -93,7 +94,7 @@ class ResultRenderer:
             f'<div class="header">{_status_badge(scenario)} '
             f'<h3><span class="keyword">{escape(scenario.keyword)}:</span> {escape(scenario.name)}</h3>'
             f'<span class="duration">{format_duration(scenario.duration)}</span> '
-            f'<span class="location">{escape(scenario.location)}</span></div>',
+            f'<span class="location">{escape(_where(scenario.location))}</span></div>',
             tag_badges(scenario.tags),
             _skip_reason(scenario),
             _scenario_level_problem(scenario),
@@ -132,8 +133,10 @@ class ResultRenderer:
             for scenario in self.shown_scenarios(feature):
                 counts[scenario_bucket(scenario.status)] += 1
                 steps += sum(1 for _ in scenario.all_steps)
+        # "0 failed" is always shown (its absence would be ambiguous), but in
+        # grey: a red badge on a green run reads as a failure at a glance.
         count_badges = " ".join(
-            badge(f"{counts[name]} {name}", name)
+            badge(f"{counts[name]} {name}", name if counts[name] else "none")
             for name in SCENARIO_BUCKETS if counts[name] or name in ("passed", "failed")
         )
         total_time = sum(feature.duration for feature in features)
@@ -170,6 +173,15 @@ class ResultRenderer:
             id(scenario): anchor_id("feature", feature_number, "scenario", number)
             for number, scenario in enumerate(self.shown_scenarios(feature), start=1)
         }
+
+
+def _where(location):
+    """``features/x.feature:12``; absolute when the features lie outside the
+    working directory (behave would write ``../../work/...``)."""
+    filename = str(location.filename)
+    if filename.startswith(".."):
+        filename = os.path.abspath(filename)
+    return f"{filename}:{location.line}"
 
 
 def _status_badge(element):

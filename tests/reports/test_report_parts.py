@@ -131,3 +131,14 @@ def test_counts_read_well():
 def test_durations_read_well():
     assert [format_duration(s) for s in (0, 0.0123, 12.34, 125)] == \
         ["0.000s", "0.012s", "12.3s", "2m 05.0s"]
+
+
+def test_usages_are_compared_with_the_latest_baseline_column():
+    """A scenario that boots a bystander records a new baseline; what
+    stayed at that new baseline is not a change."""
+    document = usages(columns=["baseline", "bystander active", "new baseline", "deleted"],
+                      rows={"VCPU": [0, 1, 1, 1], "DISK_GB": [0, 1, 1, 2]})
+    rows = table_rows(render_attachment(PLACEMENT_USAGES, document))
+    assert [css for _, css, _ in rows[1][1:]] == ["number", "number changed", "number", "number"]
+    assert [css for _, css, _ in rows[2][1:]] == ["number", "number changed", "number",
+                                                  "number changed"]
