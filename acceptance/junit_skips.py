@@ -1,7 +1,9 @@
 """Put each skipped scenario's reason into its JUnit ``<skipped message=..>``.
 
 behave writes a bare ``<skipped/>``; CI shows the message attribute, and a
-skip should always say what was missing.
+skip should always say what was missing. A scenario the suite never saw
+(left out by ``--tags``/``--name``, or after ``--stop``) gets ``NOT_RUN``:
+behave reports those as skipped too, and a bare one reads like a lost reason.
 """
 
 from __future__ import annotations
@@ -11,18 +13,24 @@ from xml.etree import ElementTree
 
 from reports.junit import _write_atomically, report_files, validate
 
+NOT_RUN = "not run: left out by this run's --tags/--name selection, or the run stopped first"
+
 
 def add_skip_messages(junit_dir, reasons: Mapping[str, str]) -> int:
-    """Set ``message`` on the ``<skipped>`` of every testcase named in
-    ``reasons`` (scenario name -> reason); return how many were set."""
+    """Set ``message`` on the ``<skipped>`` of every testcase: its reason
+    from ``reasons`` (scenario name -> reason), else ``NOT_RUN`` when
+    behave left it bare; return how many were set."""
     updated = 0
     for path in report_files(junit_dir):
         tree = ElementTree.parse(path)
         changed = 0
         for testcase in tree.getroot().iter("testcase"):
             skipped = testcase.find("skipped")
-            reason = reasons.get(testcase.get("name"))
-            if skipped is not None and reason:
+            if skipped is None:
+                continue
+            reason = reasons.get(testcase.get("name")) or (
+                None if skipped.get("message") else NOT_RUN)
+            if reason:
                 skipped.set("message", reason)
                 changed += 1
         if changed:

@@ -1,4 +1,6 @@
-from acceptance.junit_skips import add_skip_messages
+from xml.etree import ElementTree
+
+from acceptance.junit_skips import NOT_RUN, add_skip_messages
 from reports.junit import validate
 
 REPORT = """<?xml version='1.0' encoding='UTF-8'?>
@@ -17,4 +19,18 @@ def test_skip_reasons_become_the_message_of_skipped_testcases_only(tmp_path):
     text = path.read_text()
     assert '<skipped message="@placement-path: needs the embedded cloud" />' in text
     assert "not skipped" not in text
+    validate(path)
+
+
+
+def test_a_skip_the_suite_never_saw_says_it_was_not_run(tmp_path):
+    """behave reports a scenario left out by --tags as skipped, bare."""
+    path = tmp_path / "TESTS-compute.heal.xml"
+    path.write_text(REPORT.replace(
+        'name="Runs" status="passed" time="1.0" />',
+        'name="Runs" status="skipped" time="0"><skipped message="kept" /></testcase>'))
+    assert add_skip_messages(tmp_path, {}) == 1
+    messages = {case.get("name"): case.find("skipped").get("message")
+                for case in ElementTree.parse(path).getroot().iter("testcase")}
+    assert messages == {"Heals": NOT_RUN, "Runs": "kept"}
     validate(path)
