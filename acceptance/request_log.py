@@ -23,6 +23,14 @@ LOG = logging.getLogger("acceptance.http")
 
 UNKNOWN_SERVICE = "unknown"
 
+# Most HTTP requests one scenario may make (``requests.total`` in JUnit;
+# checked by tests/suite). Measured on the embedded cloud: 18-19 for a boot
+# check, about 30 for a local delete, 49 for the heaviest (a heal scenario
+# with two servers and a compute restart). Waits poll at most every 2 s, so
+# the ~50 requests of headroom absorb some 100 s of extra waiting on a slow
+# cloud; more than that means a new request in a loop, or a leak of calls.
+REQUEST_BUDGET_PER_SCENARIO = 100
+
 
 def url_without_query(url: str) -> str:
     parts = urlsplit(url)
