@@ -35,6 +35,7 @@ def test_assertion_is_a_failure_with_the_hamcrest_text(behave_run):
     assert failure.get("type") == "AssertionError"
     assert "Expected: <2>" in failure.get("message")
     assert "but: was <1>" in failure.get("message")
+    assert "Failing step: Then compute1 still uses 2 VCPU" in failure.text
 
 
 def test_other_exceptions_are_errors(behave_run):
