@@ -12,11 +12,12 @@ compute (the fake driver still lists it), and the compute later finds an
 instance it no longer knows. `openstack compute service list` is unchanged
 (it calls service_is_up outside _delete), so only the delete path is wrong.
 
-Caught by: the scenario that disables a live compute, deletes a server on it,
-and expects a normal delete: the server's action events show the compute ran
-`compute_terminate_instance`, or the compute's hypervisor no longer reports the
-guest (`running_vms`). A check that only looks at the server being gone and
-the usages back at zero cannot tell the two kinds of delete apart.
+Caught by: features/compute.disabled.feature "Deleting a server on a disabled
+host is an ordinary delete", at its step "the compute host deleted the server
+"resident", not nova-api alone" (the delete action has no
+compute_terminate_instance event: 'should have been done by nova-compute, but
+nova-api deleted it locally'). Checking only that the server is gone and the
+usages are back cannot tell the two kinds of delete apart.
 """
 from __future__ import annotations
 

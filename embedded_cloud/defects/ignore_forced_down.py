@@ -13,9 +13,12 @@ server stays in task_state `deleting` with its allocations in place.
 `openstack compute service list` still shows the service down (it calls
 service_is_up outside _delete).
 
-Caught by: the scenario that stops a compute, forces it down and at once
-deletes a server on it, then waits for the server to be gone (nova's
-test_local_delete_removes_allocations_from_api). A scenario that first waits
+Caught by: features/compute.local_delete.feature "A local delete after
+nova-compute was <taken down> frees the allocations at once" (both examples) and
+compute.heal.feature "Allocations left behind ... starts again" ('Timed out ...
+waiting for server ... to be deleted ... still exists'), and "Restarting
+nova-compute after a clean local delete frees nothing twice" (usages not back).
+They delete right after forcing the compute down; a scenario that first waits
 for the heartbeat to go stale never exercises forced_down and cannot catch it.
 """
 from __future__ import annotations

@@ -10,9 +10,12 @@ Placement until that compute came back and its resource tracker healed them.
 Every other caller (the delete cast to a live compute, the build-request
 cleanup in _local_delete_cleanup) keeps working, so only a local delete leaks.
 
-Caught by: the scenario that deletes a server on a stopped, forced-down compute
-and expects the provider's usages back at their pre-boot values while the
-compute is still down (nova's test_local_delete_removes_allocations_from_api).
+Caught by: features/compute.local_delete.feature "A local delete after nova-compute
+was <taken down> frees the allocations at once" (both examples: 'allocations of
+server "doomed" ... still holds ...'), and compute.heal.feature "Restarting
+nova-compute after a clean local delete frees nothing twice" ("usages of the
+target host" not back to the baseline). nova's own test:
+test_local_delete_removes_allocations_from_api.
 """
 from __future__ import annotations
 

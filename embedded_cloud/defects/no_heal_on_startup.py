@@ -13,10 +13,10 @@ removes the heal and nothing else. The periodic update_available_resource runs
 the same method (60-120 s after start-up here); it is silenced too, else it
 would heal within the suite's `heal` timeout and hide the defect.
 
-Caught by: the scenario that deletes a server while its compute is down and
-nova-api cannot reach Placement, restarts the compute, and expects the usages
-back at their pre-boot values (nova's
-test_local_delete_removes_allocations_after_compute_restart).
+Caught by: features/compute.heal.feature "Allocations left behind by a local
+delete are freed when nova-compute starts again" ("usages of the target host ...
+eventually (within <heal> s) ... but: after <heal> s ... VCPU was 1"). nova's own
+test: test_local_delete_removes_allocations_after_compute_restart.
 """
 from __future__ import annotations
 

@@ -62,18 +62,14 @@ def run_suite(cloud, workdir) -> tuple[dict[str, tuple[str, str]], str]:
         for case in ElementTree.parse(path).getroot().iter("testcase"):
             problems = [*case.iter("failure"), *case.iter("error")]
             message = problems[0].get("message", "") if problems else ""
-            # An outline's examples are named "<scenario> -- @1.1 <examples name>".
-            results[case.get("name").split(" -- @")[0] + _example(case.get("name"))] = (
-                case.get("status"), message)
+            results[case.get("name")] = (case.get("status"), message)
     return results, f"--- stdout\n{run.stdout[-5000:]}\n--- stderr\n{run.stderr[-3000:]}"
 
 
-def _example(name: str) -> str:
-    return "" if " -- @" not in name else f" [{name.split(' -- @')[1]}]"
-
-
 def failed(results) -> dict[str, str]:
-    return {name.split(" [")[0]: message for name, (status, message) in results.items()
+    """{scenario: message} of those that did not pass; an outline's examples are
+    named "<scenario> -- @1.1 <examples name>" and count as their scenario."""
+    return {name.split(" -- @")[0]: message for name, (status, message) in results.items()
             if status != "passed"}
 
 
