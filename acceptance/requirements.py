@@ -28,10 +28,12 @@ NEEDS: dict[str, Callable[[object], str | None]] = {
 
 
 def unmet(suite, tags: Iterable[str]) -> str | None:
-    """'@tag: reason' for the first tag whose need is not met, else None."""
-    for tag in tags:
-        check = NEEDS.get(tag)
-        reason = check(suite) if check else None
+    """'@tag: reason' for the first tag, in NEEDS order, whose need is not
+    met, else None. NEEDS order, not the tags': behave's effective tags are
+    a set, and the same run must give the same reason."""
+    tags = set(tags)
+    for tag, check in NEEDS.items():
+        reason = check(suite) if tag in tags else None
         if reason:
             return f"@{tag}: {reason}"
     return None

@@ -61,3 +61,10 @@ def test_the_first_unmet_need_is_named_with_its_tag():
     assert unmet(suite(commands, Hosts("c1", None, None, "only one")), ["two-computes"]) == "@two-computes: only one"
     assert unmet(suite(commands, why_not_admin="needs admin"), ["admin"]) == "@admin: needs admin"
     assert unmet(suite(faults.NoFaultControl("off")), ["fault-control"]) == "@fault-control: off"
+
+
+def test_the_reason_does_not_depend_on_the_order_of_the_tags():
+    """behave's effective tags are a set: the broadest need is named first."""
+    off = suite(faults.NoFaultControl("off"))
+    for tags in (["placement-path", "fault-control", "kill"], ["kill", "fault-control", "placement-path"]):
+        assert unmet(off, tags) == "@fault-control: off"
