@@ -1,0 +1,104 @@
+"""Run the acceptance suite with behave as QA runs it, and read what it wrote."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from behave.parser import parse_file
+
+from acceptance.prefix import is_suite_name
+from tests.conftest import PROJECT
+
+SUITE_TIMEOUT = 1200  # seconds; a green run takes 90-150 s on a busy 2-core machine
+FEATURES = PROJECT / "features"
+
+
+@dataclass
+class BehaveRun:
+    project: Path  # the scratch directory behave ran in
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def junit_dir(self) -> Path:
+        return self.project / "reports-out" / "junit"
+
+    @property
+    def html_path(self) -> Path:
+        return self.project / "reports-out" / "report.html"
+
+    def output(self) -> str:
+        """The tail of behave's output, for assertion messages."""
+        return f"--- stdout\n{self.stdout[-6000:]}\n--- stderr\n{self.stderr[-4000:]}"
+
+
+def run_behave(project_copy: Path, cloud_dir: Path, *args: str) -> BehaveRun:
+    """behave in a scratch directory holding a copy of behave.ini, so its
+    reports land there; the features and steps are the project's."""
+    shutil.copy(PROJECT / "behave.ini", project_copy / "behave.ini")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env["EMBEDDED_CLOUD_DIR"] = str(cloud_dir)
+    command = [
+        sys.executable, "-m", "behave", str(FEATURES),
+        "-D", f"embedded_cloud.run_dir={cloud_dir}",
+        "-D", f"run_dir={project_copy / 'run'}",
+        *args,
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=project_copy, env=env, capture_output=True, text=True, timeout=SUITE_TIMEOUT
+    )
+    return BehaveRun(project_copy, done.returncode, done.stdout, done.stderr)
+
+
+def parsed_scenarios(features_dir: Path = FEATURES) -> dict:
+    """{name: scenario} for every scenario as behave names it when it runs
+    (one per Examples row), read from the feature files, in file order."""
+    return {
+        scenario.name: scenario
+        for path in sorted(features_dir.glob("*.feature"))
+        for scenario in parse_file(str(path)).walk_scenarios()
+    }
+
+
+def junit_testcases(junit_dir: Path) -> list[dict]:
+    cases = []
+    for path in sorted(junit_dir.glob("*.xml")):
+        for case in ElementTree.parse(path).getroot().iter("testcase"):
+            properties = {p.get("name"): p.get("value") for p in case.iter("property")}
+            skipped = case.find("skipped")
+            cases.append({
+                "name": case.get("name"),
+                "status": case.get("status"),
+                "time": float(case.get("time")),
+                "properties": properties,
+                "skip_message": None if skipped is None else skipped.get("message"),
+            })  # fmt: skip
+    return cases
+
+
+# -- the cloud, before and after a run --------------------------------------
+def compute_services(conn):
+    return {
+        s.host: {"status": s.status, "state": s.state, "forced_down": s.is_forced_down}
+        for s in conn.compute.services(binary="nova-compute")
+    }
+
+
+def usages(conn):
+    return {
+        rp.name: dict(conn.placement.fetch_resource_provider_usages(rp).usages)
+        for rp in conn.placement.resource_providers()
+    }
+
+
+def suite_leftovers(conn):
+    servers = [s.name for s in conn.compute.servers(all_projects=True) if is_suite_name(s.name)]
+    flavors = [f.name for f in conn.compute.flavors(is_public=None) if is_suite_name(f.name)]
+    return {"servers": servers, "flavors": flavors}
