@@ -47,11 +47,13 @@ def connect(
     settings: SuiteSettings,
     userdata: Mapping[str, str],
     progress: Callable[[str], None] = _stderr,
+    embedded=None,
 ) -> CloudConnection:
+    """``embedded``: the EmbeddedCloud when the caller has started it already."""
     if settings.uses_embedded_cloud:
         from embedded_cloud.clouds_yaml import ADMIN_CLOUD
 
-        cloud = start_embedded_cloud(userdata.get(EMBEDDED_RUN_DIR_KEY) or None, progress)
+        cloud = embedded or start_embedded_cloud(userdata.get(EMBEDDED_RUN_DIR_KEY) or None, progress)
         config = loader.OpenStackConfig(config_files=[str(cloud.layout.clouds_yaml)])
         region = config.get_one(cloud=ADMIN_CLOUD)
         return CloudConnection(openstack.connection.Connection(config=region), ADMIN_CLOUD, cloud)

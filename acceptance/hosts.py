@@ -1,14 +1,12 @@
-"""Which compute hosts the suite works on, and whether it may take one down.
+"""Which compute hosts the suite works on: the target it takes down, the other it leaves alone.
 
 The target host is the one the suite stops, forces down or disables; the
 other host must stay untouched. ``-D target_host`` / ``-D other_host`` name
 them; otherwise they are the first two compute hosts (by name) whose service
 is enabled, up and not forced down.
 
-Forcing a host down tells nova it is fenced. Nova does not check: servers of
-other people still running there would be corrupted by later evacuations or
-deletes. So the suite refuses to take down a host running servers it did not
-create, unless ``-D allow_foreign_servers=true``.
+Whether a host runs only the suite's servers, and so may be taken down, is
+acceptance.safe_hosts' question.
 """
 
 from __future__ import annotations
@@ -52,9 +50,3 @@ def choose_hosts(settings: SuiteSettings, compute: ComputeClient) -> Hosts:
     other, why_no_other = pick(settings.other_host, "other_host", target)
     return Hosts(target, other, why_no_target, why_no_other)
 
-
-def foreign_servers(compute: ComputeClient, host: str, own_ids: set[str]) -> list[str]:
-    """'name (id)' of every server on ``host`` that this run did not create."""
-    return sorted(
-        f"{server.name} ({server.id})" for server in compute.servers_on_host(host) if server.id not in own_ids
-    )

@@ -215,6 +215,16 @@ class ServiceChanges:
         if touched is not None:
             touched.stopped_by_suite = False
 
+    def cut_placement_path(self, cleanups: CleanupStack) -> None:
+        """Cut nova-api's path to Placement; restored by the scenario's cleanups."""
+        cleanups.push("restore nova-api's path to Placement", self.restore_placement_path)
+        tell(self.ledger, "will_cut_placement_path")
+        self.fault_control.cut_placement_path()
+
+    def restore_placement_path(self) -> None:
+        self.fault_control.restore_placement_path()
+        tell(self.ledger, "placement_path_restored")
+
     # ------------------------------------------------------ the API record
     def force_down(self, host: str, cleanups: CleanupStack) -> None:
         touched = self._touch(host, cleanups)

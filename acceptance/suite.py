@@ -86,11 +86,13 @@ def build(
     ledger=None,
     progress: Callable[[str], None] | None = None,
     prefix: str | None = None,
+    embedded=None,
 ) -> Suite:
     """Connect (starting the embedded cloud if it is the one chosen) and build
     the suite. ``ledger`` hears of every change (see acceptance.resources);
-    ``prefix`` names what this run creates (a new one when None)."""
-    cloud = connect(settings, userdata, **({"progress": progress} if progress else {}))
+    ``prefix`` names what this run creates (a new one when None);
+    ``embedded`` is the EmbeddedCloud when the caller started it already."""
+    cloud = connect(settings, userdata, **({"progress": progress} if progress else {}), embedded=embedded)
     conn = cloud.conn
     requests = RequestCounter(lambda: ServiceResolver(catalog_endpoints(conn)))
     requests.attach(conn)

@@ -1,4 +1,4 @@
-@admin
+@admin @changes-host
 Feature: A disabled compute service is not a down one
   Disabling a compute service only keeps the scheduler from choosing its host.
   nova-compute still runs there, so deleting a server on a disabled host is an

@@ -1,4 +1,4 @@
-@admin @fault-control
+@admin @fault-control @changes-host
 Feature: A compute service frees, when it starts, what a local delete left behind
   If nova-api cannot reach Placement while it deletes a server locally, the
   server's allocations stay behind: nova-api logs a warning and carries on.

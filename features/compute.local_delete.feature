@@ -1,4 +1,4 @@
-@admin @fault-control
+@admin @fault-control @changes-host
 Feature: Deleting a server whose compute host is down frees its resources at once
   While a server's compute service is down, nova-api cannot hand the delete to
   it. nova-api deletes the server itself -- a "local delete" -- and removes the

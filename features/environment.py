@@ -6,10 +6,15 @@ import os
 import sys
 from pathlib import Path
 
-from acceptance.cleanups import CleanupError, CleanupStack
+from acceptance import fault_control as faults
+from acceptance import safety
+from acceptance.cleanups import CleanupError, CleanupFailure, CleanupStack
+from acceptance.cloud import EMBEDDED_RUN_DIR_KEY, start_embedded_cloud
 from acceptance.junit_skips import add_skip_messages
+from acceptance.preflight import fail_cleanly, needs_for
 from acceptance.requirements import unmet
-from acceptance.settings import resolve
+from acceptance.safe_hosts import ForeignServersError
+from acceptance.settings import SettingsError, resolve
 from acceptance.suite import build, log_to_run_dir
 from acceptance.world import World
 from reports.junit import add_properties, report_files
@@ -30,16 +35,56 @@ def say_uncaptured(line):
 
 
 def before_all(context):
-    context.ledger = None  # wired by the ledger work
-    settings = resolve(context.config.userdata, os.environ)
+    """Preflight, then the ledger and the interrupt guard, then the suite.
+
+    Every mistake found here is one line on stderr and exit code 2, before
+    anything is created (fail_cleanly).
+    """
+    try:
+        settings = resolve(context.config.userdata, os.environ)
+    except SettingsError as error:
+        fail_cleanly(str(error))
     log_path = log_to_run_dir(settings.run_dir)
     forget_old_junit_reports(context.config)
-    context.suite = suite = build(settings, context.config.userdata, ledger=context.ledger, progress=say)
+    embedded = None
+    if settings.uses_embedded_cloud:
+        embedded = start_embedded_cloud(context.config.userdata.get(EMBEDDED_RUN_DIR_KEY) or None, say)
+    try:
+        # Preflight, the ledger, SIGINT/SIGTERM handling, and the replay of a
+        # ledger an earlier, killed run left against this cloud.
+        context.safety = net = safety.begin(
+            safety.connector(settings, embedded), settings,
+            needs_for(context._runner.features, context.config),
+            start_compute=faults.choose(settings, embedded).start_compute,
+            restore_placement_path=embedded.restore_placement_path if embedded else None,
+            log=say, runner=context._runner,
+            report_paths=(context.config.junit_directory,
+                          *(output.name for output in context.config.outputs if output.name)),
+        )
+    except safety.StartError as error:
+        fail_cleanly(str(error))
+    context.suite = suite = build(settings, context.config.userdata, ledger=net.ledger,
+                                  progress=say, prefix=net.prefix, embedded=embedded)
     hosts = suite.hosts
+    if hosts.target and changes_a_host(context):
+        try:
+            net.check_host_is_ours(suite.conn, hosts.target)
+        except ForeignServersError as error:
+            fail_cleanly(str(error))
     say(
         f"suite run {suite.prefix}: cloud {suite.cloud.name}, "
         f"target host {hosts.target or '-'}, other host {hosts.other or '-'}, "
         f"fault control {suite.fault_control.name}; request log {log_path}"
+    )
+
+
+def changes_a_host(context):
+    """Will a selected scenario stop, force down or disable the target host?"""
+    return any(
+        "changes-host" in scenario.effective_tags
+        for feature in context._runner.features
+        for scenario in feature.walk_scenarios()
+        if scenario.should_run(context.config)
     )
 
 
@@ -57,7 +102,11 @@ def before_scenario(context, scenario):
 
 def after_scenario(context, scenario):
     suite, world = context.suite, context.world
-    failures = world.cleanups.run_all()
+    # A second Ctrl-C must not cut the cleanups in half.
+    with context.safety.shielded():
+        failures = world.cleanups.run_all()
+    # Whatever the cleanups missed (the ledger knows it): servers, services.
+    failures += as_failures(context.safety.after_scenario())
     counts = suite.requests.counts()
     scenario.request_counts = counts
     suite.junit_properties[scenario.name] = junit_properties(counts)
@@ -70,7 +119,14 @@ def after_all(context):
     suite = getattr(context, "suite", None)
     if suite is None:
         return  # before_all failed: nothing was created
-    failures = suite.run_cleanups.run_all()
+    net = context.safety
+    try:
+        with net.shielded():
+            failures = suite.run_cleanups.run_all()
+    finally:
+        # Everything still outstanding, flavors included; then every compute
+        # the run touched must be sending heartbeats again.
+        failures += as_failures(net.finish())
     # behave writes each feature's JUnit file as the feature ends, so by now
     # every file of this run exists.
     if context.config.junit:
@@ -78,6 +134,11 @@ def after_all(context):
         add_skip_messages(context.config.junit_directory, suite.skip_reasons)
     if failures:
         raise CleanupError(failures)
+
+
+def as_failures(problems):
+    """The safety net's one-line problems, reported like failed cleanups."""
+    return [CleanupFailure("restore from the ledger", AssertionError(problem)) for problem in problems]
 
 
 def forget_old_junit_reports(config):

@@ -32,10 +32,6 @@ class ComputeClient:
         except exceptions.NotFoundException:
             return None
 
-    def servers_on_host(self, host: str) -> list:
-        """Every server of every project on ``host`` (admin)."""
-        return list(self.compute.servers(details=True, all_projects=True, host=host))
-
     def delete_events(self, server_id: str) -> list[str]:
         """The events nova recorded for the server's delete action (readable
         after the server is gone, 2.21+): empty for a local delete."""

@@ -2,11 +2,10 @@
 service down, disabling it, and bringing it back."""
 
 from behave import given, step, then, when
-from hamcrest import assert_that, empty
+from hamcrest import assert_that
 
 from acceptance import step_types
 from acceptance.cloud_waits import wait_for_service_state
-from acceptance.hosts import foreign_servers
 from acceptance.matchers import has_service_state
 from acceptance.step_support import host_of_role, sample_usages
 from acceptance.step_types import KILLED, TARGET
@@ -24,14 +23,8 @@ def step_target_host(context):
         has_service_state(status="enabled", state="up", forced_down=False),
         f"the target host {host} must start enabled, up and not forced down",
     )
-    if not suite.settings.allow_foreign_servers:
-        assert_that(
-            foreign_servers(suite.compute, host, suite.creations.server_ids),
-            empty(),
-            f"the target host {host} runs servers the suite did not create; taking it down "
-            "could corrupt them. Pass -D target_host=<a host of your own> or, if they are "
-            "expendable, -D allow_foreign_servers=true",
-        )
+    # Checked once by preflight, and again here: a server may have landed since.
+    context.safety.check_host_is_ours(suite.conn, host)
 
 
 @when("nova-compute on the {role:HostRole} is {outage:Outage} and its service is forced down")
@@ -99,11 +92,9 @@ def step_still_disabled(context, role, reason):
 
 @when("nova-api's path to Placement is cut")
 def step_cut_placement_path(context):
-    faults = context.suite.fault_control
-    context.world.cleanups.push("restore nova-api's path to Placement", faults.restore_placement_path)
-    faults.cut_placement_path()
+    context.suite.services.cut_placement_path(context.world.cleanups)
 
 
 @when("nova-api's path to Placement is restored")
 def step_restore_placement_path(context):
-    context.suite.fault_control.restore_placement_path()
+    context.suite.services.restore_placement_path()

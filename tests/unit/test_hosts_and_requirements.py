@@ -1,7 +1,7 @@
 from types import SimpleNamespace
 
 from acceptance import fault_control as faults
-from acceptance.hosts import Hosts, choose_hosts, foreign_servers
+from acceptance.hosts import Hosts, choose_hosts
 from acceptance.requirements import unmet
 from acceptance.settings import resolve
 
@@ -11,14 +11,11 @@ def service(host, status="enabled", state="up", forced_down=False):
 
 
 class Compute:
-    def __init__(self, *services, servers=()):
-        self._services, self._servers = services, servers
+    def __init__(self, *services):
+        self._services = services
 
     def compute_services(self):
         return list(self._services)
-
-    def servers_on_host(self, host):
-        return [s for s in self._servers if s.host == host]
 
 
 def test_the_first_two_healthy_hosts_by_name_are_target_and_other():
@@ -38,11 +35,6 @@ def test_one_healthy_host_means_no_other_host_and_says_why():
     hosts = choose_hosts(resolve({}, {}), Compute(service("c1"), service("c2", forced_down=True)))
     assert (hosts.target, hosts.other) == ("c1", None)
     assert hosts.why_no_other == "no second compute host is enabled, up and not forced down (hosts: c1, c2)"
-
-
-def test_servers_the_run_did_not_create_are_foreign():
-    servers = [SimpleNamespace(id="a", name="mine", host="c1"), SimpleNamespace(id="b", name="theirs", host="c1")]
-    assert foreign_servers(Compute(servers=servers), "c1", {"a"}) == ["theirs (b)"]
 
 
 def suite(fault_control, hosts=Hosts("c1", "c2"), why_not_admin=None):
