@@ -27,7 +27,7 @@ from acceptance.settings import DEFAULT_RUN_DIR, ENVVARS_CLOUD
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m acceptance.cleanup",
+    parser = argparse.ArgumentParser(prog="suite-cleanup",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--cloud", help="clouds.yaml entry (default: $OS_CLOUD, the OS_* "
                                         "variables, else the embedded cloud)")
