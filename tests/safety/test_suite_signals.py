@@ -1,10 +1,11 @@
 """The real acceptance suite, interrupted mid-scenario: the cloud is put
-back and behave exits 130 (SIGINT) or 143 (SIGTERM).
+back and behave exits 130 (SIGINT) or 143 (SIGTERM); and bad input is one
+line, exit 2, within 15 s, with nothing recorded.
 
-The suite runs from a scratch copy of features/ whose environment.py is
-tests/safety/suite_environment.py: the project's hooks plus the safety
-layer's call sites. The signal is sent the moment the ledger records the
-first compute-service change, i.e. while a host is being taken down.
+behave runs the project's features/ from a scratch directory holding a copy
+of behave.ini, so its reports and ledger land there. The signal is sent the
+moment the ledger records the first compute-service change, i.e. while a
+host is being taken down.
 """
 
 import json
@@ -23,15 +24,10 @@ from acceptance.prefix import is_suite_name
 from tests.safety import cloud_kit as kit
 
 PROJECT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).parent
 
 
 @pytest.fixture
 def suite_copy(tmp_path):
-    features = tmp_path / "features"
-    shutil.copytree(PROJECT / "features", features, ignore=shutil.ignore_patterns("__pycache__"))
-    (features / "environment.py").rename(features / "project_environment.py")
-    shutil.copy(HERE / "suite_environment.py", features / "environment.py")
     shutil.copy(PROJECT / "behave.ini", tmp_path / "behave.ini")
     return tmp_path
 
@@ -47,7 +43,7 @@ def start_suite(project, cloud, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
     env["EMBEDDED_CLOUD_DIR"] = str(cloud.layout.root)
     return subprocess.Popen(
-        [sys.executable, "-m", "behave", "features", "-f", "plain",
+        [sys.executable, "-m", "behave", str(PROJECT / "features"), "-f", "plain",
          "-D", f"embedded_cloud.run_dir={cloud.layout.root}",
          "-D", f"run_dir={project / 'run'}", *args],
         cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -93,15 +89,6 @@ def test_an_interrupted_suite_puts_the_cloud_back(safety_cloud, conn, suite_copy
     assert "Traceback" not in err
     assert_cloud_as_before(conn, usages_before, ledger)
     assert list((suite_copy / "reports-out" / "junit").glob("*.xml")), "reports still written"
-
-
-def test_the_wired_suite_is_green(safety_cloud, conn, suite_copy):
-    usages_before = kit.provider_usages(conn)
-    child = start_suite(suite_copy, safety_cloud)
-    out, err = child.communicate(timeout=1200)
-    assert child.returncode == 0, f"{out[-4000:]}\n{err[-3000:]}"
-    [ledger] = (suite_copy / "run" / "ledgers").glob("*.jsonl")
-    assert_cloud_as_before(conn, usages_before, ledger)
 
 
 @pytest.mark.parametrize("userdata, expected", [
