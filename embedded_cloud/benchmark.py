@@ -43,7 +43,7 @@ def _children_cpu() -> float:
     return usage.children_user + usage.children_system
 
 
-def _timed_up(cloud: EmbeddedCloud) -> tuple[float, float, float]:
+def timed_up(cloud: EmbeddedCloud) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and total RSS (MiB) of one `up`."""
     children_before = _children_cpu()
     started = time.monotonic()
@@ -66,9 +66,9 @@ def run(runs: int, keep: bool) -> None:
         run_dir = Path(tempfile.mkdtemp(prefix="embedded-cloud-bench-"))
         cloud = EmbeddedCloud(run_dir, progress=_quiet)
         try:
-            cold.append(_timed_up(cloud))
+            cold.append(timed_up(cloud))
             cloud.down()
-            warm.append(_timed_up(cloud))
+            warm.append(timed_up(cloud))
         finally:
             cloud.down()
             if not keep:
