@@ -2,10 +2,12 @@
 
 `embedded_cloud` is the one real cloud of a test session: started (or found)
 once, clean (no defects), and stopped by its recorded PIDs at the end, so a
-CI run pays for one cold start and never leaves a process behind.
+CI run pays for one cold start and never leaves a process behind. It lives in
+.run/test-cloud, or in $TEST_CLOUD_DIR.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import openstack
@@ -15,7 +17,9 @@ from openstack.config import loader
 from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
 
 PROJECT = Path(__file__).resolve().parents[1]
-SESSION_CLOUD_DIR = PROJECT / ".run" / "test-cloud"
+# TEST_CLOUD_DIR: another directory, so that two pytest sessions on one
+# checkout do not share (and stop) each other's cloud.
+SESSION_CLOUD_DIR = Path(os.environ.get("TEST_CLOUD_DIR") or PROJECT / ".run" / "test-cloud")
 
 
 def connect(clouds_yaml: Path, cloud: str = ADMIN_CLOUD, **versions) -> openstack.connection.Connection:
