@@ -36,38 +36,37 @@ def endpoints(ctx: Ctx) -> dict[str, tuple[str, str]]:
     }
 
 
-def _role(identity, name: str):
-    return identity.find_role(name) or identity.create_role(name=name)
-
-
-def _project(identity, name: str):
-    return identity.find_project(name, domain_id="default") or identity.create_project(
-        name=name, domain_id="default")
-
-
-def _user(identity, name: str, password: str, project):
-    user = identity.find_user(name, domain_id="default")
-    if user is None:
-        user = identity.create_user(name=name, password=password, domain_id="default",
-                                    default_project_id=project.id)
-    return user
-
-
 def ensure_catalog(ctx: Ctx, conn) -> None:
+    """Roles, projects, users and endpoints: each collection is listed once and
+    only what is missing is created (keystone's requests are slow on a busy
+    machine; find-before-create would cost two requests per item)."""
     identity = conn.identity
-    admin, member, service_role = (_role(identity, n) for n in ("admin", "member", "service"))
-    service_project = _project(identity, "service")
-    for name in SERVICE_USERS:
-        user = _user(identity, name, ctx.state.password(name), service_project)
-        for role in (admin, service_role):
-            identity.assign_project_role_to_user(service_project, user, role)
-    demo_project = _project(identity, MEMBER_PROJECT)
-    demo = _user(identity, MEMBER_USER, ctx.state.password(MEMBER_USER), demo_project)
-    identity.assign_project_role_to_user(demo_project, demo, member)
+    roles = {role.name: role for role in identity.roles()}
+    for name in ("admin", "member", "service"):
+        if name not in roles:
+            roles[name] = identity.create_role(name=name)
+    projects = {project.name: project for project in identity.projects(domain_id="default")}
+    for name in ("service", MEMBER_PROJECT):
+        if name not in projects:
+            projects[name] = identity.create_project(name=name, domain_id="default")
+    users = {user.name: user for user in identity.users(domain_id="default")}
+    wanted = [(name, "service", ("admin", "service")) for name in SERVICE_USERS]
+    wanted.append((MEMBER_USER, MEMBER_PROJECT, ("member",)))
+    for name, project_name, role_names in wanted:
+        project = projects[project_name]
+        if name not in users:
+            users[name] = identity.create_user(name=name, password=ctx.state.password(name),
+                                               domain_id="default", default_project_id=project.id)
+        for role_name in role_names:  # a PUT: assigning twice is harmless
+            identity.assign_project_role_to_user(project, users[name], roles[role_name])
 
+    services = {service.name: service for service in identity.services()}
+    endpoints_by_service: dict[str, dict[str, object]] = {}
+    for endpoint in identity.endpoints():
+        endpoints_by_service.setdefault(endpoint.service_id, {})[endpoint.interface] = endpoint
     for service_type, (name, url) in endpoints(ctx).items():
-        service = identity.find_service(name) or identity.create_service(name=name, type=service_type)
-        existing = {e.interface: e for e in identity.endpoints(service_id=service.id)}
+        service = services.get(name) or identity.create_service(name=name, type=service_type)
+        existing = endpoints_by_service.get(service.id, {})
         for interface in ("public", "internal"):
             endpoint = existing.get(interface)
             if endpoint is None:

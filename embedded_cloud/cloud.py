@@ -249,10 +249,13 @@ class EmbeddedCloud:
                 self._say("nova databases", "created, cells mapped")
             # Every nova service authenticates as the nova user as it starts.
             done.wait("broker", "users")
+            conductor_started = datetime.now(timezone.utc)
             for spec in (nova.conductor_spec(ctx), nova.scheduler_spec(ctx), nova.api_spec(ctx)):
                 self._spawn(spec)
-            # The computes report their inventory to Placement as they start.
+            # The computes report their inventory to Placement as they start,
+            # and ask the conductor first.
             done.wait("placement")
+            self._await(nova.CONDUCTOR, lambda: nova.conductor_serving(ctx, conductor_started))
             for host in nova.COMPUTE_HOSTS:
                 self._spawn(nova.compute_spec(ctx, host))
             self._await("nova-api", lambda: nova.api_ready(ctx))

@@ -21,6 +21,8 @@ RESTARTABLE = {nova.API, *COMPUTES}
 
 def switch_in_place(cloud, wanted: dict[str, str]) -> bool:
     """True if the cloud now runs with `wanted`; False if a full `up` is needed."""
+    if not cloud.layout.state_file.exists():
+        return False  # no cloud here yet; `up` checks and creates everything
     with exclusive(cloud.layout):
         cloud.state = State.load(cloud.layout)
         old = cloud.state.defects

@@ -42,21 +42,21 @@ def spec(ctx: Ctx) -> ProcessSpec:
     )
 
 
-def _connect(ctx: Ctx):
+def connect(ctx: Ctx):
     return pymysql.connect(unix_socket=str(ctx.layout.mariadb_socket), user="root",
                            connect_timeout=1)
 
 
 def ready(ctx: Ctx) -> bool:
     try:
-        _connect(ctx).close()
+        connect(ctx).close()
         return True
     except pymysql.err.Error:
         return False
 
 
 def create_databases(ctx: Ctx) -> None:
-    connection = _connect(ctx)
+    connection = connect(ctx)
     try:
         with connection.cursor() as cursor:
             for database in DATABASES:

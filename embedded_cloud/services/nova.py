@@ -9,12 +9,13 @@ no scenario runs out of room. Guests live only in the compute's memory.
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 from ..context import REGION, Ctx, ini
 from ..layout import venv_bin, venv_prefix
 from ..processes import ProcessSpec
 from ..state import written_file
-from . import rabbitmq
+from . import mariadb, rabbitmq
 from .http_probe import answers
 from .wsgi_server import gunicorn_spec
 
@@ -150,6 +151,25 @@ def compute_spec(ctx: Ctx, host: str) -> ProcessSpec:
     ctx.layout.datadir(compute_process(host)).mkdir(parents=True, exist_ok=True)
     return _launch(ctx, compute_process(host), "nova-compute", "nova.cmd.compute:main",
                    _configs(ctx, "nova.conf", f"{host}.conf"))
+
+
+def conductor_serving(ctx: Ctx, since: datetime) -> bool:
+    """Has nova-conductor sent a heartbeat since `since`?
+
+    It starts heartbeats only after its RPC server consumes, and a compute
+    started before that loses its first ping and waits nova's fixed 10 s.
+    Read from the cell database: nova-api may not answer yet.
+    """
+    connection = mariadb.connect(ctx)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT MAX(updated_at) FROM nova_cell1.services "
+                           "WHERE `binary` = 'nova-conductor' AND deleted = 0")
+            (beat,) = cursor.fetchone()
+    finally:
+        connection.close()
+    # nova stores naive UTC, to the second.
+    return beat is not None and beat >= since.replace(microsecond=0, tzinfo=None)
 
 
 def api_ready(ctx: Ctx) -> bool:
