@@ -15,7 +15,9 @@ from .kit import PROJECT, Cloud
 RUN_DIR = PROJECT / ".run" / "defects-tests"
 
 
-@pytest.fixture(scope="session")
+# Package scope: this cloud (restarted with defects) is stopped as soon as the
+# defect tests are done, not left running beside the session's clean cloud.
+@pytest.fixture(scope="package")
 def session_cloud():
     cloud = Cloud(RUN_DIR)
     yield cloud
