@@ -9,9 +9,8 @@ behave reports those as skipped too, and a bare one reads like a lost reason.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from xml.etree import ElementTree
 
-from reports.junit import _write_atomically, report_files, validate
+from reports.junit import rewrite_testcases
 
 NOT_RUN = "not run: left out by this run's --tags/--name selection, or the run stopped first"
 
@@ -20,21 +19,14 @@ def add_skip_messages(junit_dir, reasons: Mapping[str, str]) -> int:
     """Set ``message`` on the ``<skipped>`` of every testcase: its reason
     from ``reasons`` (scenario name -> reason), else ``NOT_RUN`` when
     behave left it bare; return how many were set."""
-    updated = 0
-    for path in report_files(junit_dir):
-        tree = ElementTree.parse(path)
-        changed = 0
-        for testcase in tree.getroot().iter("testcase"):
-            skipped = testcase.find("skipped")
-            if skipped is None:
-                continue
-            reason = reasons.get(testcase.get("name")) or (
-                None if skipped.get("message") else NOT_RUN)
-            if reason:
-                skipped.set("message", reason)
-                changed += 1
-        if changed:
-            _write_atomically(tree, path)
-            validate(path)
-            updated += changed
-    return updated
+
+    def set_message(testcase) -> bool:
+        skipped = testcase.find("skipped")
+        if skipped is None:
+            return False
+        reason = reasons.get(testcase.get("name")) or (None if skipped.get("message") else NOT_RUN)
+        if reason:
+            skipped.set("message", reason)
+        return bool(reason)
+
+    return rewrite_testcases(junit_dir, set_message)

@@ -70,15 +70,25 @@ def add_properties(junit_dir, properties_by_testcase):
     left half-written or invalid.
     """
     wanted = {key: _as_pairs(value) for key, value in properties_by_testcase.items()}
+
+    def add(testcase):
+        pairs = _properties_for(testcase, wanted)
+        if pairs:
+            _append_properties(testcase, pairs)
+        return bool(pairs)
+
+    return rewrite_testcases(junit_dir, add)
+
+
+def rewrite_testcases(junit_dir, edit):
+    """Apply ``edit(testcase) -> bool`` (True: it changed the testcase) to
+    every testcase of every JUnit file in ``junit_dir``; return how many
+    changed. A changed file is rewritten atomically and re-validated, so a
+    report is never left half-written or invalid."""
     updated = 0
     for path in report_files(junit_dir):
         tree = ElementTree.parse(path)
-        changed = 0
-        for testcase in tree.getroot().iter("testcase"):
-            pairs = _properties_for(testcase, wanted)
-            if pairs:
-                _append_properties(testcase, pairs)
-                changed += 1
+        changed = sum(1 for testcase in tree.getroot().iter("testcase") if edit(testcase))
         if changed:
             _write_atomically(tree, path)
             validate(path)
