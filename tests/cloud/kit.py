@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 PLACEMENT = "1.39"
 PROJECT = Path(__file__).resolve().parents[2]
-IMAGE = "embedded-fake-image"
 
 
 def unique(prefix: str) -> str:
@@ -25,13 +23,6 @@ def cli(run_dir: Path, *args: str, env: dict[str, str] | None = None,
                           env={**os.environ, **(env or {})})
 
 
-def boot(conn, flavor, host: str):
-    image = conn.image.find_image(IMAGE, ignore_missing=False)
-    server = conn.compute.create_server(name=unique("cloudtest"), flavor_id=flavor.id,
-                                        image_id=image.id, networks="none", host=host)
-    return conn.compute.wait_for_server(server, status="ACTIVE", wait=120)
-
-
 def allocations(conn, consumer: str) -> dict:
     response = conn.placement.get(f"/allocations/{consumer}", microversion=PLACEMENT)
     assert response.status_code == 200, response.text
@@ -44,17 +35,6 @@ def provider_id(conn, host: str) -> str:
 
 def compute_service(conn, host: str):
     return next(iter(conn.compute.services(binary="nova-compute", host=host)))
-
-
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not so after {timeout:.0f} s")
-        time.sleep(interval)
 
 
 def service_state(conn, host: str) -> str:

@@ -12,7 +12,9 @@ from hamcrest import assert_that, equal_to, has_entries, has_items
 
 from embedded_cloud.ports import accepts_connections
 
-from .kit import PROJECT, allocations, boot, compute_service, provider_id, service_state, unique, wait_until
+from tests.openstack_kit import boot, wait_until
+
+from .kit import PROJECT, allocations, compute_service, provider_id, service_state, unique
 
 FLAVOR_RESOURCES = {"VCPU": 1, "MEMORY_MB": 64, "DISK_GB": 1}
 
@@ -25,7 +27,7 @@ def flavor(admin_conn):
 
 
 def test_a_booted_server_holds_its_flavor_on_its_host(admin_conn, flavor):
-    server = boot(admin_conn, flavor, host="compute1")
+    server = boot(admin_conn, unique("cloudtest"), flavor.id, host="compute1")
     try:
         assert_that(server.compute_host, equal_to("compute1"))
         assert_that(allocations(admin_conn, server.id),
@@ -37,7 +39,7 @@ def test_a_booted_server_holds_its_flavor_on_its_host(admin_conn, flavor):
 
 
 def test_delete_on_a_stopped_forced_down_compute_is_local(embedded_cloud, admin_conn, flavor):
-    server = boot(admin_conn, flavor, host="compute2")
+    server = boot(admin_conn, unique("cloudtest"), flavor.id, host="compute2")
     embedded_cloud.stop_compute("compute2")
     service = compute_service(admin_conn, "compute2")
     try:

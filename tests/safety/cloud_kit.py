@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 
 from acceptance.quick_connect import connection_factory
 from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
+from tests.openstack_kit import IMAGE, boot, wait_until  # noqa: F401  re-exported for the safety tests
 
-IMAGE = "embedded-fake-image"
 HOSTS = ("compute1", "compute2")
 
 
@@ -42,25 +41,6 @@ def provider_usages(conn) -> dict:
 
 def make_flavor(conn, name: str, *, is_public: bool = True):
     return conn.compute.create_flavor(name=name, ram=128, vcpus=1, disk=1, is_public=is_public)
-
-
-def boot(conn, name: str, flavor_id: str, host: str | None = None):
-    image = conn.image.find_image(IMAGE, ignore_missing=False)
-    extra = {"host": host} if host else {}
-    server = conn.compute.create_server(name=name, flavor_id=flavor_id, image_id=image.id,
-                                        networks="none", **extra)
-    return conn.compute.wait_for_server(server, status="ACTIVE", wait=120)
-
-
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not so after {timeout:.0f} s")
-        time.sleep(interval)
 
 
 def healthy(conn) -> bool:
