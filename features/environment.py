@@ -17,6 +17,7 @@ from acceptance.safe_hosts import ForeignServersError
 from acceptance.settings import SettingsError, resolve
 from acceptance.suite import build, log_to_run_dir
 from acceptance.world import World
+from embedded_cloud.errors import CloudError
 from reports.junit import add_properties, report_files
 from reports.request_counts import junit_properties
 
@@ -48,7 +49,10 @@ def before_all(context):
     forget_old_junit_reports(context.config)
     embedded = None
     if settings.uses_embedded_cloud:
-        embedded = start_embedded_cloud(context.config.userdata.get(EMBEDDED_RUN_DIR_KEY) or None, say)
+        try:
+            embedded = start_embedded_cloud(context.config.userdata.get(EMBEDDED_RUN_DIR_KEY) or None, say)
+        except CloudError as error:
+            fail_cleanly(f"the embedded cloud did not start: {error}")
     try:
         # Preflight, the ledger, SIGINT/SIGTERM handling, and the replay of a
         # ledger an earlier, killed run left against this cloud.
