@@ -26,7 +26,11 @@ class _Gone(BaseMatcher):
         description.append_text("the server to be gone (404)")
 
     def describe_mismatch(self, item, description) -> None:
-        description.append_text(f"it still exists with status {item.status}")
+        # The task state names a hang: "deleting" means the delete went to a
+        # compute that never did it.
+        task = getattr(item, "task_state", None)
+        description.append_text(f"it still exists with status {item.status}"
+                                + (f" and task state {task}" if task else ""))
 
 
 def wait_for_server_status(compute: ComputeClient, server_id: str, statuses: tuple[str, ...], timeout: float):

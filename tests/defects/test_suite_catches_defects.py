@@ -39,8 +39,9 @@ CATCHES = {
         DISABLED: "but nova-api deleted it locally",
     },
     "ignore-forced-down": {
-        LOCAL_DELETE_STOPPED: "to be deleted",
-        LOCAL_DELETE_KILLED: "to be deleted",
+        # The delete went to the dead compute: the server hangs in deleting.
+        LOCAL_DELETE_STOPPED: "task state deleting",
+        LOCAL_DELETE_KILLED: "task state deleting",
         HEAL: "to be deleted",
         NOTHING_TWICE: "usages of the target host",
     },
