@@ -25,3 +25,9 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not so after {timeout:.0f} s")
         time.sleep(interval)
+
+
+def wait_for_line(path, text: str, timeout: float = 10):
+    """Until `text` appears in the file at `path` (a child process's marker file)."""
+    wait_until(lambda: path.exists() and text in path.read_text(), timeout,
+               f"{text!r} in {path}", interval=0.02)

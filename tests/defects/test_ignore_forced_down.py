@@ -1,7 +1,6 @@
 """ignore-forced-down: the delete is cast to the dead compute and the server hangs in deleting."""
 from __future__ import annotations
 
-import time
 
 from embedded_cloud.services.nova import SERVICE_DOWN_TIME
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.openstack_kit import wait_for_line
+
 HERE = Path(__file__).parent
 CHILD = HERE / "interrupt_child.py"
 
@@ -24,15 +26,6 @@ def start(marker, mode, **env):
 
 def wait_ready(child):
     assert child.stdout.readline().strip() == "ready"
-
-
-def wait_for_line(path, text, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"{text!r} never appeared in {path}")
 
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])

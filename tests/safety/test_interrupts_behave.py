@@ -7,9 +7,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
+
+from tests.openstack_kit import wait_for_line
 
 BEHAVE = [sys.executable, "-m", "behave"]
 
@@ -87,23 +88,16 @@ def run(project, where, signum, *, second=None, restore_seconds="0.5"):
         env={**os.environ, "MARKER": str(marker), "WHERE": where,
              "RESTORE_SECONDS": restore_seconds},
     )
-    _wait_for(marker, "ready")
+    wait_for_line(marker, "ready", timeout=30)
     child.send_signal(signum)
     if second is not None:
-        _wait_for(marker, "restore-start")
+        wait_for_line(marker, "restore-start", timeout=30)
         time.sleep(0.3)  # two signals that arrive together are delivered as one
         child.send_signal(second)
     out, err = child.communicate(timeout=60)
     return child.returncode, marker.read_text().splitlines(), out, err
 
 
-def _wait_for(path, text, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"{text!r} never appeared in {path}")
 
 
 @pytest.mark.parametrize("where", ["step", "cleanup", "after_scenario"])

@@ -1,7 +1,6 @@
 """After a SIGKILL: `python -m acceptance.cleanup` and the suite's own
 start-up (safety.begin) replay the ledger the killed run left."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,14 +15,6 @@ from acceptance.settings import SuiteSettings
 from tests.safety import cloud_kit as kit
 
 PROJECT = kit.__file__.rsplit("/tests/", 1)[0]
-
-
-@pytest.fixture
-def conn(safety_cloud):
-    conn = kit.admin(safety_cloud)
-    kit.put_every_compute_back(safety_cloud, conn)
-    yield conn
-    kit.put_every_compute_back(safety_cloud, conn)
 
 
 def killed_run(cloud, run_dir, host="compute2") -> str:

@@ -1,19 +1,9 @@
 """restore() on a real (embedded) cloud after a scenario that stopped half-way."""
 
-import pytest
-
 from acceptance.ledger import Ledger, cloud_key
 from acceptance.prefix import new_run_prefix
 from acceptance.restore import restore
 from tests.safety import cloud_kit as kit
-
-
-@pytest.fixture
-def conn(safety_cloud):
-    conn = kit.admin(safety_cloud)
-    kit.put_every_compute_back(safety_cloud, conn)
-    yield conn
-    kit.put_every_compute_back(safety_cloud, conn)
 
 
 def _original(service) -> dict:

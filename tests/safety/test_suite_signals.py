@@ -8,7 +8,6 @@ moment the ledger records the first compute-service change, i.e. while a
 host is being taken down.
 """
 
-import json
 import os
 import shutil
 import signal
@@ -30,13 +29,6 @@ PROJECT = Path(__file__).resolve().parents[2]
 def suite_copy(tmp_path):
     shutil.copy(PROJECT / "behave.ini", tmp_path / "behave.ini")
     return tmp_path
-
-
-@pytest.fixture
-def conn(safety_cloud):
-    conn = kit.admin(safety_cloud)
-    kit.put_every_compute_back(safety_cloud, conn)
-    return conn
 
 
 def start_suite(project, cloud, *args):
