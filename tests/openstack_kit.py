@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
+PROJECT = Path(__file__).resolve().parents[1]
 IMAGE = "embedded-fake-image"
 
 
@@ -31,3 +36,11 @@ def wait_for_line(path, text: str, timeout: float = 10):
     """Until `text` appears in the file at `path` (a child process's marker file)."""
     wait_until(lambda: path.exists() and text in path.read_text(), timeout,
                f"{text!r} in {path}", interval=0.02)
+
+
+def embedded_cloud_cli(run_dir: Path, *args: str, env: dict[str, str] | None = None,
+                       timeout: float = 300) -> subprocess.CompletedProcess:
+    """`embedded-cloud --run-dir RUN_DIR ARGS...` as a user runs it, output captured."""
+    return subprocess.run([sys.executable, "-m", "embedded_cloud", "--run-dir", str(run_dir), *args],
+                          cwd=PROJECT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})

@@ -1,10 +1,9 @@
 """Small openstacksdk helpers for the embedded cloud's own tests."""
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from pathlib import Path
+
 
 PLACEMENT = "1.39"
 PROJECT = Path(__file__).resolve().parents[2]
@@ -12,15 +11,6 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def cli(run_dir: Path, *args: str, env: dict[str, str] | None = None,
-        timeout: float = 300) -> subprocess.CompletedProcess:
-    import os
-
-    return subprocess.run([sys.executable, "-m", "embedded_cloud", "--run-dir", str(run_dir), *args],
-                          cwd=PROJECT, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
 
 
 def allocations(conn, consumer: str) -> dict:

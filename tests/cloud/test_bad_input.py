@@ -13,7 +13,7 @@ from embedded_cloud import processes
 from embedded_cloud.state import ProcessRecord, State
 from embedded_cloud.layout import Layout
 
-from .kit import cli
+from tests.openstack_kit import embedded_cloud_cli as cli
 
 
 def test_a_missing_debian_package_names_the_install_command(tmp_path):

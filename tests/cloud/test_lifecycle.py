@@ -15,7 +15,7 @@ from embedded_cloud.cloud import PROCESS_ORDER
 from embedded_cloud.ports import accepts_connections
 from embedded_cloud.state import State
 
-from .kit import cli
+from tests.openstack_kit import embedded_cloud_cli as cli
 
 
 def _recorded(cloud) -> dict[str, processes.Started]:

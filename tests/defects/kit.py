@@ -6,8 +6,6 @@ runs `embedded-cloud up --defect ...` only when the defects in force differ.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,17 +16,13 @@ from openstack.config import loader
 
 from embedded_cloud.cloud import EmbeddedCloud
 from embedded_cloud.state import State
+from tests.openstack_kit import embedded_cloud_cli as cli
 
 PROJECT = Path(__file__).resolve().parents[2]
 HOST = "compute1"
 FLAVOR = "defects-tiny"
 PLACEMENT = "1.39"
 COMPUTE = "2.74"  # host-targeted boot; also past 2.21 (actions of deleted servers) and 2.53
-
-
-def cli(run_dir: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "embedded_cloud", "--run-dir", str(run_dir), *args],
-                          cwd=PROJECT, capture_output=True, text=True, timeout=timeout)
 
 
 class Cloud:
