@@ -26,6 +26,8 @@ def write_config(ctx: Ctx) -> None:
         "database": {"connection": f"sqlite:///{data / 'keystone.db'}"},
         "token": {"provider": "fernet"},
         "fernet_tokens": {"key_repository": data / "fernet-keys"},
+        # bootstrap checks the receipts repository too; its default is /etc/keystone/fernet-keys/.
+        "fernet_receipts": {"key_repository": data / "fernet-keys"},
         "credential": {"key_repository": data / "credential-keys"},
         # bcrypt's minimum cost: every password login is fast in a test cloud.
         "identity": {"password_hash_rounds": 4},
