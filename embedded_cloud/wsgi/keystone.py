@@ -1,6 +1,6 @@
-from embedded_cloud.wsgi import trim_argv
+from embedded_cloud.wsgi import prepare
 
-trim_argv()
+prepare()
 
 from keystone.server import wsgi  # noqa: E402
 

@@ -1,5 +1,5 @@
-from embedded_cloud.wsgi import trim_argv
+from embedded_cloud.wsgi import prepare
 
-trim_argv()
+prepare()
 
 from placement.wsgi.api import application  # noqa: E402,F401
