@@ -1,5 +1,6 @@
-from embedded_cloud.wsgi import prepare
+from embedded_cloud.wsgi import loading, prepare
 
 prepare()
 
-from glance.wsgi.api import application  # noqa: E402,F401
+with loading("glance"):
+    from glance.wsgi.api import application  # noqa: E402,F401
