@@ -3,8 +3,9 @@
 Changes: nova.scheduler.client.report.SchedulerReportClient.delete_allocation_for_instance
 becomes a no-op while nova.compute.resource_tracker.ResourceTracker.
 _remove_deleted_instances_allocations runs inside
-nova.compute.manager.ComputeManager.update_available_resource(startup=True)
-(the call pre_start_hook makes), and only then. The periodic
+ResourceTracker._update_available_resource(..., startup=True) (reached from
+ComputeManager.update_available_resource(startup=True), the call
+pre_start_hook makes), and only then. The periodic
 update_available_resource (startup=False) still removes them.
 
 Why that is the bug: nova promises that a compute frees, when it starts, the
@@ -24,31 +25,29 @@ from __future__ import annotations
 
 import threading
 
-from .patching import Scope, announce, once_configured, wrap
+from .patching import Scope, announce, wrap
 
 NAME = "heal-only-periodic"
 
 
 def inject() -> None:
-    once_configured(_patch)
-
-
-def _patch() -> None:
-    from nova.compute import manager, resource_tracker
+    from nova.compute import resource_tracker
     from nova.scheduler.client import report
 
-    starting = threading.local()  # per thread: the start-up run only
+    # Per thread: nova runs each node's update on a pool thread, and the
+    # periodic run may share none of its threads with the start-up run.
+    starting = threading.local()
 
     def make_update(original):
-        def update_available_resource(self, context, startup=False):
+        def _update_available_resource(self, context, resources, startup=False):
             starting.active = bool(startup)
             try:
-                return original(self, context, startup=startup)
+                return original(self, context, resources, startup=startup)
             finally:
                 starting.active = False
-        return update_available_resource
+        return _update_available_resource
 
-    wrap(manager.ComputeManager, "update_available_resource", make_update)
+    wrap(resource_tracker.ResourceTracker, "_update_available_resource", make_update)
     healing = Scope()
     healing.around(resource_tracker.ResourceTracker, "_remove_deleted_instances_allocations")
 
