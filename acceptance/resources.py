@@ -209,7 +209,7 @@ class ServiceChanges:
         resource tracker run is done by then)."""
         last_heartbeat = self.compute.compute_service(host).updated_at
         self.fault_control.start_compute(host)
-        wait_for_heartbeat(self.compute, host, last_heartbeat, self.timeouts.service_state)
+        wait_for_heartbeat(self.compute, host, last_heartbeat, self.timeouts.heal)
         tell(self.ledger, "compute_started", host)
         touched = self._touched.get(host)
         if touched is not None:

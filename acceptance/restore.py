@@ -96,6 +96,7 @@ def _delete_servers(conn, ledger: Ledger, servers: list[Resource], timeout: floa
 
     deadline = time.monotonic() + timeout
     last_delete = 0.0
+    seen: dict[str, str] = {}  # id -> what the API last said about it
     while pending:
         if time.monotonic() - last_delete >= REDELETE_EVERY:
             for server_id, name in pending.items():
@@ -106,26 +107,33 @@ def _delete_servers(conn, ledger: Ledger, servers: list[Resource], timeout: floa
                     log(f"restore: delete of server {name} ({server_id}) refused for now: {_one_line(error)}")
             last_delete = time.monotonic()
         for server_id in list(pending):
-            if _server_gone(conn, server_id):
+            state = _server_state(conn, server_id)
+            if state is None:
                 log(f"restore: server {pending.pop(server_id)} ({server_id}) deleted")
                 ledger.deleted("server", server_id)
+            else:
+                seen[server_id] = state
         if pending and time.monotonic() >= deadline:
-            problems += [f"server {name} ({server_id}) still exists {timeout:g} s after its delete; "
-                         "delete it by hand" for server_id, name in pending.items()]
+            problems += [f"server {name} ({server_id}) is still listed {timeout:g} s after its "
+                         f"delete ({seen.get(server_id, 'status unknown')}); delete it by hand"
+                         for server_id, name in pending.items()]
             break
         if pending:
             time.sleep(POLL_EVERY)
     return problems
 
 
-def _server_gone(conn, server_id: str) -> bool:
+def _server_state(conn, server_id: str) -> str | None:
+    """None once the API answers 404 -- the only proof a server is gone; a
+    server still listed, even with status DELETED or SOFT_DELETED, is not."""
     try:
         server = conn.compute.get_server(server_id)
     except sdk_exceptions.NotFoundException:
-        return True
-    except sdk_exceptions.SDKException:
-        return False  # a hiccup: look again next poll
-    return (server.status or "").upper() == "DELETED"
+        return None
+    except sdk_exceptions.SDKException as error:
+        return f"not readable: {_one_line(error)}"  # a hiccup: look again next poll
+    task = f", task state {server.task_state}" if getattr(server, "task_state", None) else ""
+    return f"status {server.status}{task}"
 
 
 # ----------------------------------------------------------------- flavors

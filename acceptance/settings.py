@@ -33,7 +33,11 @@ class Timeouts:
     server_active: float = 120.0
     server_deleted: float = 90.0
     service_state: float = 60.0
-    allocations: float = 60.0
+    # An ordinary delete frees the allocations a moment after the 404: a
+    # short bound, so a leak left for nova's periodic clean-up (60 s by
+    # default) does not pass as freed.
+    delete_frees: float = 15.0
+    # A restarted nova-compute's first heartbeat (its start-up heal comes before it).
     heal: float = 120.0
 
     def scaled(self, factor: float) -> Timeouts:

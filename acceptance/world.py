@@ -25,6 +25,8 @@ class World:
     baseline: dict[str, dict[str, int]] = field(default_factory=dict)  # host -> usages
     baseline_sample: int = 0  # index of the baseline in the timeline
     timeline: UsageTimeline = field(default_factory=UsageTimeline)
+    # host -> usages read as soon as its restarted nova-compute's first heartbeat was seen
+    usages_at_first_heartbeat: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def server(self, label: str) -> BootedServer:
         try:

@@ -260,15 +260,16 @@ class EmbeddedCloud:
             # and ask the conductor first.
             done.wait("placement")
             self._await(nova.CONDUCTOR, lambda: nova.conductor_serving(ctx, conductor_started))
+            computes_started = datetime.now(timezone.utc)
             for host in nova.COMPUTE_HOSTS:
                 self._spawn(nova.compute_spec(ctx, host))
             self._await("nova-api", lambda: nova.api_ready(ctx))
-            self._await_computes(catalog.admin_connection(ctx), cold)
+            self._await_computes(catalog.admin_connection(ctx), cold, computes_started)
 
         parallel(broker, database_server, identity, network_standin, placement_service,
                  image_service, nova_services, milestones=done)
 
-    def _await_computes(self, conn, cold: bool) -> None:
+    def _await_computes(self, conn, cold: bool, since: datetime) -> None:
         hosts = set(nova.COMPUTE_HOSTS)
 
         # A compute creates its node record, then its resource provider, as it
@@ -284,12 +285,19 @@ class EmbeddedCloud:
         else:
             self._reset_compute_services(conn)
 
+        # A compute counts once it has sent a heartbeat since it was started:
+        # with the long service_down_time a stale one still says "up".
+        floor = since.replace(microsecond=0)
+
         def all_up() -> bool:
             self._check_nova_alive()
-            up = {(s.binary, s.host) for s in conn.compute.services() if s.state == "up"}
+            services = list(conn.compute.services())
+            up = {(s.binary, s.host) for s in services if s.state == "up"}
+            beating = {s.host for s in services if s.binary == "nova-compute"
+                       and (_parse_time(s.updated_at) or floor) > floor}
             binaries = {b for b, _ in up}
             return ({"nova-conductor", "nova-scheduler"} <= binaries
-                    and all(("nova-compute", h) in up for h in hosts))
+                    and all(("nova-compute", h) in up and h in beating for h in hosts))
 
         self._await("nova services", all_up)
 

@@ -2,9 +2,9 @@
 Feature: A compute service frees, when it starts, what a local delete left behind
   If nova-api cannot reach Placement while it deletes a server locally, the
   server's allocations stay behind: nova-api logs a warning and carries on.
-  nova-compute frees them when it starts again -- at start-up its resource
-  tracker removes the allocations on its provider whose consumer is a
-  deleted server. After a clean local delete there is nothing left to free,
+  nova-compute frees them when it starts again -- at start-up, before it
+  first reports up, its resource tracker removes the allocations on its
+  provider whose consumer is a deleted server. After a clean local delete there is nothing left to free,
   and a restart frees nothing twice.
 
   Background:
@@ -24,7 +24,7 @@ Feature: A compute service frees, when it starts, what a local delete left behin
     And the usages of the target host are still raised by the flavor of the server "doomed"
     When nova-api's path to Placement is restored
     And nova-compute on the target host is started again
-    Then within the heal timeout, the usages of the target host are back to the baseline
+    Then by its first heartbeat, the usages of the target host are back to the baseline
     And the server "doomed" holds no allocations
     When the compute service of the target host is no longer forced down
     Then the compute service of the target host is up, enabled and not forced down

@@ -18,6 +18,7 @@ from acceptance.settings import SettingsError, resolve
 from acceptance.suite import build, log_to_run_dir
 from acceptance.world import World
 from embedded_cloud.errors import CloudError
+from embedded_cloud.services.nova import SERVICE_DOWN_TIME, UPDATE_RESOURCES_INTERVAL
 from reports.junit import add_properties, report_files
 from reports.request_counts import junit_properties
 
@@ -80,6 +81,17 @@ def before_all(context):
         f"target host {hosts.target or '-'}, other host {hosts.other or '-'}, "
         f"fault control {suite.fault_control.name}; request log {log_path}"
     )
+    say(cloud_note(settings))
+
+
+def cloud_note(settings):
+    """What the cloud's own clean-ups could do to the checks (the report's cloud note)."""
+    if settings.uses_embedded_cloud:
+        return (f"cloud note: the embedded nova runs its periodic resource update every "
+                f"{UPDATE_RESOURCES_INTERVAL} s and has service_down_time {SERVICE_DOWN_TIME} s: "
+                "what a check sees freed, the operation freed; only forced_down takes a compute down")
+    return ("cloud note: nova's periodic resource update (update_available_resource, 60 s by default) "
+            "also frees allocations of deleted servers; a step that had to wait for them says so")
 
 
 def changes_a_host(context):

@@ -5,9 +5,6 @@ from __future__ import annotations
 from openstack import exceptions
 
 COMPUTE_BINARY = "nova-compute"
-# Nova records this event when nova-compute itself terminates an instance; a
-# local delete (done by nova-api) has none.
-COMPUTE_TERMINATE_EVENT = "compute_terminate_instance"
 
 
 class ComputeClient:
@@ -32,12 +29,12 @@ class ComputeClient:
         except exceptions.NotFoundException:
             return None
 
-    def delete_events(self, server_id: str) -> list[str]:
-        """The events nova recorded for the server's delete action (readable
-        after the server is gone, 2.21+): empty for a local delete."""
-        actions = [a for a in self.compute.server_actions(server_id) if a.action == "delete"]
-        if not actions:
-            raise LookupError(f"server {server_id} has no delete action recorded")
-        # Nova lists actions newest first.
-        detail = self.compute.get_server_action(actions[0].request_id, server_id)
-        return [event.event for event in detail.events or ()]
+    def action_events(self, server_id: str) -> dict[str, list[str]]:
+        """Action name -> the events nova recorded for the newest action of
+        that name (readable after the server is gone, 2.21+)."""
+        events: dict[str, list[str]] = {}
+        for action in self.compute.server_actions(server_id):  # newest first
+            if action.action not in events:
+                detail = self.compute.get_server_action(action.request_id, server_id)
+                events[action.action] = [event.event for event in detail.events or ()]
+        return events

@@ -18,6 +18,11 @@ DEFECTS: dict[str, Defect] = {d.name: d for d in (
            "a local delete leaves the server's allocations in Placement (bug 1679750)"),
     Defect("no-heal-on-startup", "nova-compute", "no_heal_on_startup",
            "nova-compute does not remove allocations of deleted instances when it starts"),
+    Defect("heal-only-periodic", "nova-compute", "heal_only_periodic",
+           "nova-compute frees allocations of deleted instances only on its periodic task, "
+           "not when it starts"),
+    Defect("compute-delete-keeps-allocations", "nova-compute", "compute_delete_keeps_allocations",
+           "an ordinary delete by nova-compute leaves the allocations for the periodic task"),
     Defect("disabled-means-down", "nova-api", "disabled_means_down",
            "a delete on a disabled but live compute is done locally by nova-api"),
     Defect("ignore-forced-down", "nova-api", "ignore_forced_down",

@@ -7,9 +7,11 @@ heartbeat alone (the servicegroup driver's is_up).
 
 Why that is the bug: forcing a service down is how an operator says "this
 host is dead, do not wait for service_down_time". Ignoring it, a delete issued
-within service_down_time of the dead compute's last heartbeat (6 s here, 60 s
-by default) is cast to that compute: nothing consumes the message, and the
-server stays in task_state `deleting` with its allocations in place.
+within service_down_time of the dead compute's last heartbeat (60 s by
+default; 300 s here, longer than any scenario, so the catch does not depend on
+how fast a loaded machine reaches the DELETE) is cast to that compute: nothing
+consumes the message, and the server stays in task_state `deleting` with its
+allocations in place.
 `openstack compute service list` still shows the service down (it calls
 service_is_up outside _delete).
 
@@ -18,8 +20,9 @@ nova-compute was <taken down> frees the allocations at once" (both examples) and
 compute.heal.feature "Allocations left behind ... starts again" ('Timed out ...
 waiting for server ... to be deleted ... still exists'), and "Restarting
 nova-compute after a clean local delete frees nothing twice" (usages not back).
-They delete right after forcing the compute down; a scenario that first waits
-for the heartbeat to go stale never exercises forced_down and cannot catch it.
+Inside a scenario only forced_down makes a compute down here; on a cloud
+with a short service_down_time a scenario that waited for the heartbeat to go
+stale would never exercise forced_down and could not catch it.
 """
 from __future__ import annotations
 

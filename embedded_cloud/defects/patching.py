@@ -47,3 +47,22 @@ def announce(name: str, what: str) -> None:
     import sys
 
     print(f"embedded-cloud: defect {name!r} injected: {what}", file=sys.stderr, flush=True)
+
+
+def once_configured(apply) -> None:
+    """Call apply() right after nova has parsed its config files.
+
+    For defects in nova.compute.manager: importing it earlier would fix its
+    periodic spacing (update_resources_interval, read when the class is made)
+    to nova's default instead of the configured value.
+    """
+    from nova import config
+
+    def make(original):
+        def parse_args(*args, **kwargs):
+            result = original(*args, **kwargs)
+            apply()
+            return result
+        return parse_args
+
+    setattr(config, "parse_args", functools.wraps(config.parse_args)(make(config.parse_args)))

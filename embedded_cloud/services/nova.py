@@ -25,9 +25,15 @@ CONDUCTOR = "nova-conductor"
 SCHEDULER = "nova-scheduler"
 COMPUTE_HOSTS = ("compute1", "compute2")
 
-# A stopped compute must show as down within seconds, not nova's 60.
+# Heartbeats every second, so a restarted compute's first one is seen at once.
 REPORT_INTERVAL = 1
-SERVICE_DOWN_TIME = 6
+# Longer than any scenario: inside one, only forced_down makes a compute down,
+# so a catch never depends on how fast the machine reaches the DELETE.
+SERVICE_DOWN_TIME = 300
+# nova's periodic update_available_resource frees the allocations of deleted
+# servers too; run it far less often than any wait of the suite, so that what
+# a check sees freed was freed by the operation it checks, not by a clean-up.
+UPDATE_RESOURCES_INTERVAL = 3600
 
 
 def compute_process(host: str) -> str:
@@ -48,6 +54,7 @@ def write_config(ctx: Ctx) -> None:
             "compute_driver": "fake.FakeDriverWithoutFakeNodes",
             "report_interval": REPORT_INTERVAL,
             "service_down_time": SERVICE_DOWN_TIME,
+            "update_resources_interval": UPDATE_RESOURCES_INTERVAL,
             "graceful_shutdown_timeout": 5,
             "my_ip": "127.0.0.1",
             "state_path": data,

@@ -39,8 +39,10 @@ def step_take_down(context, role, outage):
 @when("nova-compute on the {role:HostRole} is started again")
 def step_start(context, role):
     host = host_of_role(context, role)
-    context.suite.services.start(host)
-    sample_usages(context, f"{host} started")
+    context.suite.services.start(host)  # returns once its first heartbeat is seen
+    # Read at once: nova heals at start-up, before that heartbeat, so the
+    # "by its first heartbeat" check needs this read and no later one.
+    context.world.usages_at_first_heartbeat[host] = sample_usages(context, f"{host} started")[host]
 
 
 @when("the compute service of the {role:HostRole} is no longer forced down")

@@ -1,12 +1,12 @@
 """Steps about servers: booting, deleting, and who deleted them."""
 
 from behave import given, then, when
-from hamcrest import assert_that, contains_string, equal_to, has_item, is_not
+from hamcrest import assert_that, contains_string, equal_to
 
 from acceptance import step_types
-from acceptance.clients.compute import COMPUTE_TERMINATE_EVENT
 from acceptance.cloud_waits import wait_for_server_status
 from acceptance.step_support import host_of_role, sample_usages
+from acceptance.who_deleted import DeleteEvidence, shows_compute_delete, shows_local_delete
 from acceptance.world import BootedServer
 
 step_types.register()
@@ -76,25 +76,29 @@ def step_gone(context, label):
     context.suite.creations.wait_until_server_gone(context.world.server(label).id)
 
 
+def delete_evidence(context, label) -> DeleteEvidence:
+    return DeleteEvidence.from_actions(context.suite.compute.action_events(context.world.server(label).id))
+
+
 @then('nova-api deleted the server "{label}" itself, without the compute host')
 def step_local_delete(context, label):
-    events = context.suite.compute.delete_events(context.world.server(label).id)
+    evidence = delete_evidence(context, label)
     assert_that(
-        events,
-        is_not(has_item(COMPUTE_TERMINATE_EVENT)),
-        f'the delete of server "{label}" should have been a local delete by nova-api, '
-        "but nova-compute terminated it",
+        evidence,
+        shows_local_delete(),
+        f'the delete of server "{label}" should have been a local delete by nova-api'
+        + (", but nova-compute terminated it" if evidence.terminated_by_compute else ""),
     )
 
 
 @then('the compute host deleted the server "{label}", not nova-api alone')
 def step_compute_delete(context, label):
-    events = context.suite.compute.delete_events(context.world.server(label).id)
+    evidence = delete_evidence(context, label)
     assert_that(
-        events,
-        has_item(COMPUTE_TERMINATE_EVENT),
-        f'the delete of server "{label}" should have been done by nova-compute, '
-        "but nova-api deleted it locally",
+        evidence,
+        shows_compute_delete(),
+        f'the delete of server "{label}" should have been done by nova-compute'
+        + (", but nova-api deleted it locally" if evidence.delete_recorded else ""),
     )
 
 

@@ -5,12 +5,17 @@ import pytest
 
 from .kit import Cloud, Doomed
 
+# The clean cloud's local delete is done in well under a second; the controls
+# allow this much, and a defect that hangs the delete shows by then.
+LOCAL_DELETE_DONE_WITHIN = 5
+
 
 def delete_on_dead_forced_down_compute(cloud: Cloud) -> Doomed:
-    """Boot on compute1, kill it, force it down and delete the server at once.
+    """Boot on compute1, kill it, force it down and delete the server.
 
-    At once: within service_down_time (6 s) of compute1's last heartbeat, so
-    that only forced_down tells nova-api the compute is dead.
+    The embedded cloud's service_down_time (300 s) is longer than any test:
+    compute1's last heartbeat still counts as up, so only forced_down tells
+    nova-api the compute is dead, however loaded the machine is.
     """
     server = cloud.boot()
     doomed = Doomed(server.id, cloud.allocations(server.id))

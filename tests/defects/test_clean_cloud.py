@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import time
 
-from .procedures import (delete_on_dead_forced_down_compute, delete_on_disabled_live_compute,
-                         delete_unreachable_placement_then_restart)
+from .procedures import (LOCAL_DELETE_DONE_WITHIN, delete_on_dead_forced_down_compute,
+                         delete_on_disabled_live_compute, delete_unreachable_placement_then_restart)
 
 DEFECTS: dict[str, str] = {}
 
 
 def test_local_delete_on_forced_down_compute_removes_server_and_allocations(cloud):
     doomed = delete_on_dead_forced_down_compute(cloud)
-    assert cloud.gone_within(doomed.id, 5), (
+    assert cloud.gone_within(doomed.id, LOCAL_DELETE_DONE_WITHIN), (
         f"server {doomed.id} still there, task_state {cloud.task_state(doomed.id)!r}")
     assert cloud.allocations(doomed.id) == {}
 

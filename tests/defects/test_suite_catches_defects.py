@@ -16,7 +16,7 @@ import pytest
 
 from .kit import PROJECT
 
-TIMEOUT_SCALE = "0.34"  # server_deleted 31 s, heal 41 s, service_state 20 s
+TIMEOUT_SCALE = "0.34"  # server_deleted 31 s, heal 41 s, service_state 20 s, delete_frees 5.1 s
 BEHAVE_TIMEOUT = 900
 
 LOCAL_DELETE_STOPPED = "A local delete after nova-compute was stopped frees the allocations at once"
@@ -33,7 +33,16 @@ CATCHES = {
         NOTHING_TWICE: "usages of the target host",
     },
     "no-heal-on-startup": {
-        HEAL: "usages of the target host",
+        HEAL: "the allocations were still there when the compute reported up",
+    },
+    "heal-only-periodic": {
+        HEAL: "the allocations were still there when the compute reported up",
+    },
+    "compute-delete-keeps-allocations": {
+        DISABLED: 'allocations of server "resident"',
+        # The leak of "resident" is on the target host: its restart frees it
+        # with the scenario's own, and the usages fall below the baseline.
+        HEAL: "first reported up",
     },
     "disabled-means-down": {
         DISABLED: "but nova-api deleted it locally",
@@ -46,7 +55,9 @@ CATCHES = {
         NOTHING_TWICE: "usages of the target host",
     },
 }
-SERVICE = {"no-heal-on-startup": "nova-compute"}  # the others are nova-api's
+SERVICE = {name: "nova-compute" for name in
+           ("no-heal-on-startup", "heal-only-periodic", "compute-delete-keeps-allocations")}
+# the others are nova-api's
 
 
 def run_suite(cloud, workdir) -> tuple[dict[str, tuple[str, str]], str]:

@@ -36,3 +36,70 @@ def test_flavors_can_be_kept_between_scenarios(tmp_path):
         ledger.created("flavor", PREFIX + "f", "id-f")
         assert restore(NO_CLOUD, ledger, timeout=1, log=lambda line: None, keep_flavors=True) == []
         assert [f.resource_id for f in ledger.outstanding().flavors] == ["id-f"]
+
+
+# ------------------------------------------- "deleted" only after a 404
+class _Server:
+    def __init__(self, status, task_state=None):
+        self.status, self.task_state = status, task_state
+
+
+class _Compute:
+    """get_server answers each server's scripted states in turn, the last one for ever."""
+
+    def __init__(self, states):
+        self.states = states  # id -> list of _Server, or None for a 404
+        self.deletes = []
+
+    def delete_server(self, server_id, ignore_missing=True):
+        self.deletes.append(server_id)
+
+    def get_server(self, server_id):
+        from openstack import exceptions
+
+        queue = self.states[server_id]
+        state = queue.pop(0) if len(queue) > 1 else queue[0]
+        if state is None:
+            raise exceptions.NotFoundException("404")
+        return state
+
+
+class _Conn:
+    def __init__(self, states):
+        self.compute = _Compute(states)
+
+
+def _restore_servers(tmp_path, monkeypatch, states):
+    import acceptance.restore as restore_module
+
+    monkeypatch.setattr(restore_module, "POLL_EVERY", 0.01)
+    lines = []
+    with Ledger.open(tmp_path, "k", PREFIX) as ledger:
+        for server_id in states:
+            ledger.created("server", PREFIX + server_id, server_id)
+        problems = restore(_Conn(states), ledger, timeout=0.2, log=lines.append)
+        outstanding = [s.resource_id for s in ledger.outstanding().servers]
+    return problems, lines, outstanding
+
+
+def test_a_server_listed_as_deleted_is_a_problem_with_its_status(tmp_path, monkeypatch):
+    problems, lines, outstanding = _restore_servers(
+        tmp_path, monkeypatch, {"s1": [_Server("DELETED", "deleting")]})
+    assert not any("deleted" in line and "s1" in line for line in lines), lines
+    [problem] = problems
+    assert "s1" in problem and "still listed" in problem
+    assert "status DELETED, task state deleting" in problem
+    assert outstanding == ["s1"]
+
+
+def test_a_soft_deleted_server_is_not_gone_either(tmp_path, monkeypatch):
+    problems, _, outstanding = _restore_servers(tmp_path, monkeypatch, {"s1": [_Server("SOFT_DELETED")]})
+    [problem] = problems
+    assert "status SOFT_DELETED" in problem and outstanding == ["s1"]
+
+
+def test_deleted_is_said_only_after_a_404(tmp_path, monkeypatch):
+    problems, lines, outstanding = _restore_servers(
+        tmp_path, monkeypatch, {"s1": [_Server("ACTIVE", "deleting"), _Server("DELETED"), None]})
+    assert problems == [] and outstanding == []
+    assert [line for line in lines if "deleted" in line] == [f"restore: server {PREFIX}s1 (s1) deleted"]

@@ -10,7 +10,7 @@ from acceptance.cleanups import CleanupStack
 from acceptance.resources import Creations, ServiceChanges, new_run_prefix
 from acceptance.settings import Timeouts
 
-FAST = Timeouts(server_active=1, server_deleted=1, service_state=1, allocations=1, heal=1)
+FAST = Timeouts(server_active=1, server_deleted=1, service_state=1, delete_frees=1, heal=1)
 
 
 class FakeCompute:

@@ -26,7 +26,7 @@ def test_nothing_configured_means_the_embedded_cloud_and_defaults():
     assert settings.uses_embedded_cloud
     assert (settings.image, settings.flavor, settings.target_host, settings.other_host) == (None,) * 4
     assert settings.timeouts == Timeouts(
-        server_active=120, server_deleted=90, service_state=60, allocations=60, heal=120
+        server_active=120, server_deleted=90, service_state=60, delete_frees=15, heal=120
     )
     assert settings.fault_control == "auto"
     assert (settings.stop_compute_command, settings.start_compute_command) == (None, None)
@@ -109,7 +109,7 @@ def test_each_timeout_can_be_set():
             "timeout.server_active": "1",
             "timeout.server_deleted": "2",
             "timeout.service_state": "3",
-            "timeout.allocations": "4.5",
+            "timeout.delete_frees": "4.5",
             "timeout.heal": "5",
         },
         {},
@@ -120,12 +120,12 @@ def test_each_timeout_can_be_set():
 def test_timeout_scale_multiplies_every_timeout_including_overrides():
     settings = resolve({"timeout_scale": "2.5", "timeout.heal": "10"}, {})
     assert settings.timeouts == Timeouts(
-        server_active=300, server_deleted=225, service_state=150, allocations=150, heal=25
+        server_active=300, server_deleted=225, service_state=150, delete_frees=37.5, heal=25
     )
 
 
 def test_timeouts_scaled():
-    assert Timeouts().scaled(0.5) == Timeouts(60, 45, 30, 30, 60)
+    assert Timeouts().scaled(0.5) == Timeouts(60, 45, 30, 7.5, 60)
 
 
 # bad input: one line naming the key, the value and the fix
@@ -236,7 +236,7 @@ def test_known_keys_lists_every_setting():
     assert set(KNOWN_KEYS) == {
         "cloud", "image", "flavor", "target_host", "other_host",
         "timeout.server_active", "timeout.server_deleted", "timeout.service_state",
-        "timeout.allocations", "timeout.heal", "timeout_scale",
+        "timeout.delete_frees", "timeout.heal", "timeout_scale",
         "fault_control", "stop_compute_command", "start_compute_command",
         "kill_compute_command", "allow_foreign_servers", "run_dir",
     }  # fmt: skip
