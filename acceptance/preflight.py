@@ -289,6 +289,14 @@ def _explained() -> Iterator[None]:
         raise
     except (sdk_exceptions.SDKException, ksa_exceptions.ClientException) as error:
         raise PreflightError(explain(error)) from None
+    except Exception as error:
+        # keystoneauth raises a bare Exception for a missing password
+        # ("password is a required attribute"); anything else is a bug of ours.
+        if type(error) is not Exception:
+            raise
+        raise PreflightError(
+            f"the cloud configuration is incomplete ({_cause(error)}); fix clouds.yaml or OS_*"
+        ) from None
 
 
 def explain(error: BaseException) -> str:
