@@ -145,6 +145,6 @@ def wait_for_heartbeats_to_stop(compute: ComputeClient, host: str, *, report_int
     except WaitTimeout as error:
         raise StillBeating(
             f"{stopped_by} but nova-compute on {host} still sends heartbeats: its updated_at "
-            f"(last {silence.last}) never stood still for {quiet:g} s in {error.waited} "
+            f"(now {silence.last}) never stood still for {quiet:g} s in {error.waited} "
             f"(-D report_interval={report_interval:g})"
         ) from None
