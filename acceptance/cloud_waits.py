@@ -95,7 +95,6 @@ def wait_for_heartbeat(compute: ComputeClient, host: str, previous: str | None, 
     )
 
 
-
 class StillBeating(AssertionError):
     """nova-compute was told to stop but its heartbeats go on."""
 
