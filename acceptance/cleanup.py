@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
                                                "$EMBEDDED_CLOUD_DIR or .run/cloud)")
     parser.add_argument("--start-compute-command", metavar="TEMPLATE",
                         help="shell command with {host} that starts nova-compute on a host")
+    parser.add_argument("--restore-placement-path-command", metavar="COMMAND",
+                        help="shell command, run as given, that restores nova-api's path to "
+                             "Placement (the suite's -D restore_placement_path_command)")
     parser.add_argument("--timeout", type=float, default=180.0,
                         help="seconds to wait for each kind of change (default 180)")
     return parser
@@ -82,10 +85,17 @@ def _cloud(args):
             subprocess.run(template.format(host=shlex.quote(host)), shell=True, check=True,
                            timeout=args.timeout)
 
+    restore_placement_path = None
+    if args.restore_placement_path_command:
+        command = args.restore_placement_path_command
+
+        def restore_placement_path() -> None:
+            subprocess.run(command, shell=True, check=True, timeout=args.timeout)
+
     cloud = args.cloud or os.environ.get("OS_CLOUD") or (
         ENVVARS_CLOUD if os.environ.get("OS_AUTH_URL") else None)
     if cloud is not None:
-        return connection_factory(cloud), start_compute, None
+        return connection_factory(cloud), start_compute, restore_placement_path
 
     from embedded_cloud.cloud import EmbeddedCloud
     from embedded_cloud.clouds_yaml import ADMIN_CLOUD
@@ -95,7 +105,8 @@ def _cloud(args):
         raise PreflightError(f"no embedded cloud in {embedded.layout.root}; pass --embedded-dir "
                              "or --cloud NAME")
     return (connection_factory(ADMIN_CLOUD, clouds_yaml=str(embedded.layout.clouds_yaml)),
-            start_compute or embedded.start_compute, embedded.restore_placement_path)
+            start_compute or embedded.start_compute,
+            restore_placement_path or embedded.restore_placement_path)
 
 
 def _fail(message: str) -> int:

@@ -7,13 +7,13 @@ a long wait does not hammer the API.
 
 from __future__ import annotations
 
-from hamcrest import has_property, is_in
+from hamcrest import greater_than, has_property, is_in
 from hamcrest.core.base_matcher import BaseMatcher
 
 from acceptance.clients.compute import ComputeClient
 from acceptance.matchers import has_service_state
-from acceptance.polling import PollPolicy
-from acceptance.waiters import wait_for
+from acceptance.polling import SYSTEM_CLOCK, Clock, PollPolicy
+from acceptance.waiters import WaitTimeout, wait_for
 
 CLOUD_POLL = PollPolicy(first_interval=0.2, factor=1.5, max_interval=2.0)
 
@@ -94,3 +94,56 @@ def wait_for_heartbeat(compute: ComputeClient, host: str, previous: str | None, 
         policy=CLOUD_POLL,
     )
 
+
+class StillBeating(AssertionError):
+    """nova-compute was told to stop but its heartbeats go on."""
+
+
+def quiet_period(report_interval: float) -> float:
+    """How long ``updated_at`` must stand still to count as stopped: two
+    report intervals (one heartbeat may be late on a busy host) and the
+    second that the database rounds ``updated_at`` to."""
+    return 2 * report_interval + 1.0
+
+
+class _Silence:
+    """Seconds, on our clock, since the service's ``updated_at`` last moved.
+    Compared as values, not clocks: the cloud's clock is not ours."""
+
+    def __init__(self, compute: ComputeClient, host: str, clock: Clock) -> None:
+        self.compute, self.host, self.clock = compute, host, clock
+        self.last: object = object()  # no heartbeat seen yet
+        self.since = 0.0
+
+    def __call__(self) -> float:
+        beat = self.compute.compute_service(self.host).updated_at
+        now = self.clock.monotonic()
+        if beat != self.last:
+            self.last, self.since = beat, now
+        return now - self.since
+
+
+def wait_for_heartbeats_to_stop(compute: ComputeClient, host: str, *, report_interval: float,
+                                timeout: float, stopped_by: str, clock: Clock = SYSTEM_CLOCK) -> None:
+    """Return once the compute service of ``host`` has not reported for
+    longer than ``quiet_period(report_interval)``; else raise StillBeating
+    naming ``stopped_by`` (e.g. "the stop command exited 0"). A stop that did
+    nothing must not pass: forcing a live service down would hide it."""
+    quiet = quiet_period(report_interval)
+    silence = _Silence(compute, host, clock)
+    try:
+        wait_for(
+            silence,
+            greater_than(quiet),
+            # Long enough to see a quiet period even on a short service_state timeout.
+            timeout=max(timeout, 2 * quiet),
+            what=f"the compute service of {host} to stop reporting",
+            policy=CLOUD_POLL,
+            clock=clock,
+        )
+    except WaitTimeout as error:
+        raise StillBeating(
+            f"{stopped_by} but nova-compute on {host} still sends heartbeats: its updated_at "
+            f"(now {silence.last}) never stood still for {quiet:g} s in {error.waited} "
+            f"(-D report_interval={report_interval:g})"
+        ) from None

@@ -7,7 +7,9 @@ Three ways, chosen by ``-D fault_control``:
   start; the Placement relay in front of nova-api);
 - ``command``: shell templates from the settings, with ``{host}`` replaced by
   the (shell-quoted) compute host, e.g. ``ssh {host} sudo systemctl stop
-  nova-compute``;
+  nova-compute``; and, optionally, two commands run as given that cut and
+  restore nova-api's path to Placement (e.g. an iptables rule on the
+  controller);
 - ``none``: nothing; scenarios that need a fault are skipped, saying why.
 
 ``auto`` picks ``embedded`` on the embedded cloud, ``command`` when stop and
@@ -93,18 +95,25 @@ class CommandFaultControl:
         stop: str,
         start: str,
         kill: str | None = None,
+        cut_placement_path: str | None = None,
+        restore_placement_path: str | None = None,
         timeout: float = 120.0,
         runner=subprocess.run,
     ) -> None:
         self.templates = {STOP: stop, START: start, KILL: kill}
+        # Not templates: run as given (nova-api's path is not per host).
+        self.placement_commands = (cut_placement_path, restore_placement_path)
         self.timeout = timeout
         self._run = runner
 
     def missing(self, capability: str) -> str | None:
         if capability == CUT_PLACEMENT_PATH:
+            if all(self.placement_commands):
+                return None
             return (
-                "cutting nova-api's path to Placement needs the embedded cloud's relay; "
-                "fault_control=command has no command for it"
+                "cutting nova-api's path to Placement needs the embedded cloud's relay, or "
+                "-D cut_placement_path_command='...' and -D restore_placement_path_command='...' "
+                "(e.g. an iptables rule on the controller that rejects nova-api's traffic to Placement)"
             )
         if self.templates.get(capability) is None:
             return f"fault_control=command has no {capability}_compute_command; pass -D {capability}_compute_command='...{{host}}...'"
@@ -117,19 +126,21 @@ class CommandFaultControl:
         return template.format(host=shlex.quote(host))
 
     def _execute(self, capability: str, host: str) -> None:
-        command = self.command_for(capability, host)
+        self._run_command(self.command_for(capability, host), f"{capability} compute on {host}")
+
+    def _run_command(self, command: str, what: str) -> None:
         try:
             done = self._run(
                 command, shell=True, capture_output=True, text=True, timeout=self.timeout
             )
         except subprocess.TimeoutExpired as error:
             raise FaultControlError(
-                f"{capability} compute on {host}: `{command}` did not finish in {self.timeout:g} s"
+                f"{what}: `{command}` did not finish in {self.timeout:g} s"
             ) from error
         if done.returncode != 0:
             output = (done.stderr or done.stdout or "").strip()[-500:]
             raise FaultControlError(
-                f"{capability} compute on {host}: `{command}` exited {done.returncode}"
+                f"{what}: `{command}` exited {done.returncode}"
                 + (f": {output}" if output else "")
             )
 
@@ -143,10 +154,14 @@ class CommandFaultControl:
         self._execute(START, host)
 
     def cut_placement_path(self) -> None:
-        _refuse(self, CUT_PLACEMENT_PATH)
+        if self.missing(CUT_PLACEMENT_PATH):
+            _refuse(self, CUT_PLACEMENT_PATH)
+        self._run_command(self.placement_commands[0], "cut nova-api's path to Placement")
 
     def restore_placement_path(self) -> None:
-        _refuse(self, CUT_PLACEMENT_PATH)
+        if self.missing(CUT_PLACEMENT_PATH):
+            _refuse(self, CUT_PLACEMENT_PATH)
+        self._run_command(self.placement_commands[1], "restore nova-api's path to Placement")
 
 
 class NoFaultControl:
@@ -200,5 +215,7 @@ def choose(settings: SuiteSettings, embedded_cloud=None) -> FaultControl:
             stop=settings.stop_compute_command,
             start=settings.start_compute_command,
             kill=settings.kill_compute_command,
+            cut_placement_path=settings.cut_placement_path_command,
+            restore_placement_path=settings.restore_placement_path_command,
         )
     return NoFaultControl("fault control is switched off (-D fault_control=none)")

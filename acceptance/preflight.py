@@ -151,6 +151,12 @@ def check_resources(result: Preflight, settings: SuiteSettings, needs: Needs) ->
     with _quiet_client_logs(), _explained():
         if settings.image:
             result.image_id = _image(conn, settings.image)
+        elif not settings.uses_embedded_cloud:
+            raise PreflightError(
+                f"no image named for cloud {settings.cloud!r} (from {settings.cloud_source}); "
+                "pass -D image=<name or id> of an active image"
+                + _examples(sorted(i.name for i in conn.image.images(status="active") if i.name))
+            )
         room = dict(needs.room)
         if settings.flavor:
             flavor = _flavor(conn, settings.flavor)
@@ -187,16 +193,20 @@ def check_resources(result: Preflight, settings: SuiteSettings, needs: Needs) ->
 def _image(conn, name_or_id: str) -> str:
     image = conn.image.find_image(name_or_id, ignore_missing=True)
     if image is None:
-        names = sorted(i.name for i in conn.image.images(status="active") if i.name)[:5]
+        names = sorted(i.name for i in conn.image.images(status="active") if i.name)
         raise PreflightError(
             f"image {name_or_id!r} not found; pass -D image=<name or id> of an active image"
-            + (f" (e.g. {', '.join(names)})" if names else "")
+            + _examples(names)
         )
     if image.status != "active":
         raise PreflightError(
             f"image {name_or_id!r} is {image.status}, not active; pass -D image=<an active image>"
         )
     return image.id
+
+
+def _examples(names: list[str]) -> str:
+    return f" (e.g. {', '.join(names[:5])})" if names else ""
 
 
 def _flavor(conn, name_or_id: str):
@@ -279,6 +289,14 @@ def _explained() -> Iterator[None]:
         raise
     except (sdk_exceptions.SDKException, ksa_exceptions.ClientException) as error:
         raise PreflightError(explain(error)) from None
+    except Exception as error:
+        # keystoneauth raises a bare Exception for a missing password
+        # ("password is a required attribute"); anything else is a bug of ours.
+        if type(error) is not Exception:
+            raise
+        raise PreflightError(
+            f"the cloud configuration is incomplete ({_cause(error)}); fix clouds.yaml or OS_*"
+        ) from None
 
 
 def explain(error: BaseException) -> str:

@@ -19,6 +19,10 @@ Everything that changes the cloud goes through here so that
   ``ledger.will_stop_compute(host)`` before nova-compute is stopped or killed,
   ``ledger.compute_started(host)`` once it has reported again.
 
+A stop or a kill is believed only once the service's heartbeats have
+stopped (``wait_for_heartbeats_to_stop``): forcing a live service down would
+let a stop that did nothing pass. A start returns once a new heartbeat came.
+
 A compute service is restored in one go, in the only order that works:
 start nova-compute (if the suite stopped it) -> un-force -> wait until up ->
 put its original status (and disabled reason) back. A service that was
@@ -35,12 +39,14 @@ from acceptance.cleanups import CleanupStack
 from acceptance.clients.compute import COMPUTE_BINARY, ComputeClient
 from acceptance.cloud_waits import (
     wait_for_heartbeat,
+    wait_for_heartbeats_to_stop,
     wait_for_server_gone,
     wait_for_service_state,
 )
-from acceptance.fault_control import FaultControl
+from acceptance.fault_control import KILL, STOP, FaultControl
+from acceptance.polling import SYSTEM_CLOCK, Clock
 from acceptance.prefix import new_run_prefix
-from acceptance.settings import Timeouts
+from acceptance.settings import NOVA_REPORT_INTERVAL, Timeouts
 
 SERVER, FLAVOR = "server", "flavor"
 
@@ -164,12 +170,15 @@ class ServiceChanges:
     """Stops, kills, starts, forces down and disables compute services, and
     puts each back as it was."""
 
-    def __init__(self, conn, fault_control: FaultControl, timeouts: Timeouts, ledger=None) -> None:
+    def __init__(self, conn, fault_control: FaultControl, timeouts: Timeouts, ledger=None, *,
+                 report_interval: float = NOVA_REPORT_INTERVAL, clock: Clock = SYSTEM_CLOCK) -> None:
         self.conn = conn
         self.compute = ComputeClient(conn)
         self.fault_control = fault_control
         self.timeouts = timeouts
         self.ledger = ledger
+        self.report_interval = report_interval
+        self.clock = clock
         self._touched: dict[str, TouchedService] = {}
 
     def touched(self, host: str) -> TouchedService | None:
@@ -203,6 +212,16 @@ class ServiceChanges:
             self.fault_control.kill_compute(host)
         else:
             self.fault_control.stop_compute(host)
+        # On failure the restore registered by _touch starts it again.
+        wait_for_heartbeats_to_stop(
+            self.compute, host, report_interval=self.report_interval,
+            timeout=self.timeouts.service_state, clock=self.clock,
+            stopped_by=self._stopped_by(KILL if kill else STOP))
+
+    def _stopped_by(self, action: str) -> str:
+        if self.fault_control.name == "command":
+            return f"the {action} command exited 0"
+        return f"the {action} of nova-compute ({self.fault_control.name} fault control) returned"
 
     def start(self, host: str) -> None:
         """Start nova-compute and return once it has reported (its start-up

@@ -71,7 +71,8 @@ def restore(
 def _reconnect_placement(ledger: Ledger, log: Log, restore_placement_path) -> list[str]:
     if restore_placement_path is None:
         return ["nova-api's path to Placement was cut by the suite and nothing here can "
-                "restore it; restore it by hand (embedded-cloud placement-path restore)"]
+                "restore it; restore it by hand (embedded-cloud placement-path restore), or run "
+                "suite-cleanup --restore-placement-path-command '...'"]
     try:
         restore_placement_path()
     except Exception as error:  # noqa: BLE001 - any fault-control failure is one line

@@ -48,6 +48,11 @@ FAULT_CONTROLS = ("auto", "embedded", "command", "none")
 EMBEDDED = "embedded"  # -D cloud=embedded
 ENVVARS_CLOUD = "envvars"  # openstacksdk's name for "the cloud in OS_* variables"
 DEFAULT_RUN_DIR = ".run/suite"
+# Seconds between a nova-compute's heartbeats ([DEFAULT] report_interval):
+# nova's default on a real cloud; the embedded cloud's own (its
+# embedded_cloud/services/nova.py REPORT_INTERVAL; a unit test keeps them equal).
+NOVA_REPORT_INTERVAL = 10.0
+EMBEDDED_REPORT_INTERVAL = 1.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,13 @@ class SuiteSettings:
     # Optional: without it, scenarios that kill -9 a compute are skipped
     # under fault_control=command.
     kill_compute_command: str | None = None  # shell template with {host}
+    # Optional: without both, the heal scenario (@placement-path) is skipped
+    # under fault_control=command.
+    cut_placement_path_command: str | None = None  # shell command, run as given
+    restore_placement_path_command: str | None = None  # shell command, run as given
+    # The cloud's heartbeat interval (the default cloud is the embedded one);
+    # resolve() gives a real cloud nova's default.
+    report_interval: float = EMBEDDED_REPORT_INTERVAL
     allow_foreign_servers: bool = False
     run_dir: str = DEFAULT_RUN_DIR
 
@@ -84,9 +96,12 @@ _TEXT_KEYS = (
     "stop_compute_command",
     "start_compute_command",
     "kill_compute_command",
+    "cut_placement_path_command",
+    "restore_placement_path_command",
     "run_dir",
 )
-KNOWN_KEYS = tuple(sorted([*_TEXT_KEYS, *_TIMEOUT_KEYS, "timeout_scale", "allow_foreign_servers"]))
+KNOWN_KEYS = tuple(sorted([*_TEXT_KEYS, *_TIMEOUT_KEYS, "timeout_scale", "report_interval",
+                           "allow_foreign_servers"]))
 
 # Userdata that is not ours to check: behave's own and formatters'
 # (behave.formatter.*, allure-behave's AllureFormatter.*, this project's
@@ -137,6 +152,23 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
             f"was chosen from {cloud_source}; pass -D fault_control=command or -D fault_control=none"
         )
 
+    # Run as given: nova-api's path is one per cloud, so there is no {host}.
+    cut_command = text("cut_placement_path_command")
+    restore_command = text("restore_placement_path_command")
+    if bool(cut_command) != bool(restore_command):
+        given, missing = (("cut", "restore") if cut_command else ("restore", "cut"))
+        raise SettingsError(
+            f"{given}_placement_path_command is set but {missing}_placement_path_command is not; "
+            f"pass both (e.g. -D {missing}_placement_path_command='ssh controller sudo iptables "
+            f"{'-D' if missing == 'restore' else '-I'} OUTPUT -p tcp --dport 8778 -j REJECT') "
+            "or neither"
+        )
+    report_interval = text("report_interval")
+    if report_interval is not None:
+        report_interval = _seconds("report_interval", report_interval)
+    else:
+        report_interval = EMBEDDED_REPORT_INTERVAL if cloud is None else NOVA_REPORT_INTERVAL
+
     target_host, other_host = text("target_host"), text("other_host")
     if target_host is not None and target_host == other_host:
         raise SettingsError(
@@ -155,6 +187,9 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         stop_compute_command=stop_command,
         start_compute_command=start_command,
         kill_compute_command=kill_command,
+        cut_placement_path_command=cut_command,
+        restore_placement_path_command=restore_command,
+        report_interval=report_interval,
         allow_foreign_servers=_flag("allow_foreign_servers", text("allow_foreign_servers")),
         run_dir=text("run_dir") or DEFAULT_RUN_DIR,
     )
@@ -195,7 +230,7 @@ def _positive_number(value: str) -> float | None:
 def _seconds(key: str, value: str) -> float:
     seconds = _positive_number(value)
     if seconds is None:
-        default = getattr(Timeouts(), _TIMEOUT_KEYS[key])
+        default = getattr(Timeouts(), _TIMEOUT_KEYS[key]) if key in _TIMEOUT_KEYS else NOVA_REPORT_INTERVAL
         raise SettingsError(
             f"{key}={value!r} is not a number of seconds; pass e.g. -D {key}={default:g}"
         )

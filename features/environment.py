@@ -46,22 +46,33 @@ def before_all(context):
         settings = resolve(context.config.userdata, os.environ)
     except SettingsError as error:
         fail_cleanly(str(error))
-    log_path = log_to_run_dir(settings.run_dir)
+    try:
+        log_path = log_to_run_dir(settings.run_dir)
+    except OSError as error:
+        fail_cleanly(f"run_dir {settings.run_dir!r} cannot hold the suite's log and ledger "
+                     f"({error.strerror or error}); pass -D run_dir=<a writable directory>")
     forget_old_junit_reports(context.config)
     embedded = None
     if settings.uses_embedded_cloud:
+        run_dir = context.config.userdata.get(EMBEDDED_RUN_DIR_KEY) or None
         try:
-            embedded = start_embedded_cloud(context.config.userdata.get(EMBEDDED_RUN_DIR_KEY) or None, say)
+            embedded = start_embedded_cloud(run_dir, say)
         except CloudError as error:
             fail_cleanly(f"the embedded cloud did not start: {error}")
+        except OSError as error:
+            # e.g. the run directory is a file or not writable
+            fail_cleanly(f"the embedded cloud cannot use its run directory ({error}); pass "
+                         f"-D {EMBEDDED_RUN_DIR_KEY}=<a writable directory> or set EMBEDDED_CLOUD_DIR")
     try:
         # Preflight, the ledger, SIGINT/SIGTERM handling, and the replay of a
         # ledger an earlier, killed run left against this cloud.
+        control = faults.choose(settings, embedded)
         context.safety = net = safety.begin(
             safety.connector(settings, embedded), settings,
             needs_for(context._runner.features, context.config),
-            start_compute=faults.choose(settings, embedded).start_compute,
-            restore_placement_path=embedded.restore_placement_path if embedded else None,
+            start_compute=control.start_compute,
+            restore_placement_path=(None if control.missing(faults.CUT_PLACEMENT_PATH)
+                                    else control.restore_placement_path),
             log=say, runner=context._runner,
             report_paths=(context.config.junit_directory,
                           *(output.name for output in context.config.outputs if output.name)),

@@ -44,3 +44,23 @@ def embedded_cloud_cli(run_dir: Path, *args: str, env: dict[str, str] | None = N
     return subprocess.run([sys.executable, "-m", "embedded_cloud", "--run-dir", str(run_dir), *args],
                           cwd=PROJECT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
+
+
+def os_environment(clouds_yaml: Path, cloud: str = "embedded-admin") -> dict[str, str]:
+    """The OS_* variables a real-cloud user exports (as an openrc file does),
+    read from a clouds.yaml entry: the suite then knows the cloud only by them."""
+    import yaml
+
+    entry = yaml.safe_load(Path(clouds_yaml).read_text())["clouds"][cloud]
+    auth = entry["auth"]
+    return {
+        "OS_AUTH_URL": auth["auth_url"],
+        "OS_USERNAME": auth["username"],
+        "OS_PASSWORD": auth["password"],
+        "OS_PROJECT_NAME": auth["project_name"],
+        "OS_USER_DOMAIN_NAME": auth["user_domain_name"],
+        "OS_PROJECT_DOMAIN_NAME": auth["project_domain_name"],
+        "OS_REGION_NAME": entry["region_name"],
+        "OS_IDENTITY_API_VERSION": str(entry["identity_api_version"]),
+        "OS_INTERFACE": entry["interface"],
+    }

@@ -54,3 +54,28 @@ def test_run_prefixes_are_unique_and_recognisable():
     assert all(PREFIX_PATTERN.match(p) for p in prefixes)
     assert is_suite_name(next(iter(prefixes)) + "server")
     assert not is_suite_name("accept-server")
+
+
+def test_keystoneauths_bare_exception_for_a_missing_password_is_one_line():
+    import pytest
+
+    from acceptance.preflight import PreflightError, check_access
+
+    def no_password():
+        raise Exception("password is a required attribute")  # as keystoneauth raises it
+
+    with pytest.raises(PreflightError, match=r"^the cloud configuration is incomplete "
+                       r"\(password is a required attribute\); fix clouds.yaml or OS_\*$"):
+        check_access(no_password, None)
+
+
+def test_a_bug_of_ours_in_the_preflight_is_not_dressed_up_as_bad_input():
+    import pytest
+
+    from acceptance.preflight import check_access
+
+    def bug():
+        raise KeyError("oops")
+
+    with pytest.raises(KeyError):
+        check_access(bug, None)

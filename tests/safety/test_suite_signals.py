@@ -20,6 +20,7 @@ import pytest
 
 from acceptance.ledger import read_records
 from acceptance.prefix import is_suite_name
+from tests.openstack_kit import os_environment
 from tests.safety import cloud_kit as kit
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -31,9 +32,11 @@ def suite_copy(tmp_path):
     return tmp_path
 
 
-def start_suite(project, cloud, *args):
+def start_suite(project, cloud, *args, os_env=None):
+    """``os_env``: OS_* variables, for a run that knows the cloud only by them."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
     env["EMBEDDED_CLOUD_DIR"] = str(cloud.layout.root)
+    env.update(os_env or {})
     return subprocess.Popen(
         [sys.executable, "-m", "behave", str(PROJECT / "features"), "-f", "plain",
          "-D", f"embedded_cloud.run_dir={cloud.layout.root}",
@@ -88,10 +91,30 @@ def test_an_interrupted_suite_puts_the_cloud_back(safety_cloud, conn, suite_copy
     (["-D", "flavor=no-such-flavor"], "preflight: flavor 'no-such-flavor' not found"),
     (["-D", "target_host=compute9"], "preflight: target_host 'compute9' is not a compute host"),
     (["-D", "timeout.heal=soon"], "preflight: timeout.heal='soon' is not a number of seconds"),
+    (["-D", "report_interval=often"], "preflight: report_interval='often' is not a number of seconds"),
+    (["-D", "cut_placement_path_command=true"],
+     "preflight: cut_placement_path_command is set but restore_placement_path_command is not"),
+    (["-D", "run_dir=/proc/version/run"], "preflight: run_dir '/proc/version/run' cannot hold"),
+    (["-D", "embedded_cloud.run_dir=/proc/version/cloud"],
+     "preflight: the embedded cloud cannot use its run directory"),
+    # A cloud known only by OS_* variables (as after sourcing an openrc file).
+    (["OS_*"], "preflight: no image named for cloud 'envvars' (from OS_AUTH_URL); pass -D image="),
+    (["OS_*", "-D", "image=nope"], "preflight: image 'nope' not found"),
+    (["OS_*", "-D", "image=embedded-fake-image", "-D", "target_host=compute9"],
+     "preflight: target_host 'compute9' is not a compute host"),
+    (["OS_*", "-D", "image=embedded-fake-image", "-D", "fault_control=embedded"],
+     "preflight: fault_control='embedded' needs the embedded cloud"),
+    (["OS_* but OS_PASSWORD"], "preflight: the cloud configuration is incomplete"),
 ])
 def test_the_wired_suite_refuses_bad_input_in_one_line(safety_cloud, suite_copy, userdata, expected):
+    os_env = None
+    if userdata and userdata[0].startswith("OS_*"):
+        os_env = os_environment(safety_cloud.layout.clouds_yaml)
+        if "but OS_PASSWORD" in userdata[0]:
+            del os_env["OS_PASSWORD"]
+        userdata = userdata[1:]
     started = time.monotonic()
-    child = start_suite(suite_copy, safety_cloud, *userdata)
+    child = start_suite(suite_copy, safety_cloud, *userdata, os_env=os_env)
     out, err = child.communicate(timeout=60)
     assert time.monotonic() - started < 15
     assert child.returncode == 2, f"{out[-2000:]}\n{err[-2000:]}"

@@ -64,7 +64,7 @@ def test_command_control_says_what_it_cannot_do():
     assert control.missing(faults.STOP) is None
     assert control.missing(faults.START) is None
     assert "kill_compute_command" in control.missing(faults.KILL)
-    assert "embedded cloud" in control.missing(faults.CUT_PLACEMENT_PATH)
+    assert "cut_placement_path_command" in control.missing(faults.CUT_PLACEMENT_PATH)
     with pytest.raises(faults.FaultControlError, match="kill_compute_command"):
         control.kill_compute("compute1")
     with pytest.raises(faults.FaultControlError, match="Placement"):
@@ -94,3 +94,26 @@ def test_auto_without_commands_on_a_real_cloud_means_none_with_a_reason():
 def test_none_is_none_even_on_the_embedded_cloud():
     control = faults.choose(resolve({"fault_control": "none"}, {}), embedded_cloud=object())
     assert control.missing(faults.STOP) == "fault control is switched off (-D fault_control=none)"
+
+
+def test_placement_path_commands_run_as_given():
+    runner = Recorder()
+    control = faults.CommandFaultControl(stop=STOP, start=START, runner=runner,
+                                         cut_placement_path="cut {it}", restore_placement_path="restore")
+    assert control.missing(faults.CUT_PLACEMENT_PATH) is None
+    control.cut_placement_path()
+    control.restore_placement_path()
+    assert [command for command, _ in runner.commands] == ["cut {it}", "restore"]
+
+
+def test_a_failing_placement_path_command_says_which():
+    control = faults.CommandFaultControl(stop=STOP, start=START, runner=Recorder(returncode=1),
+                                         cut_placement_path="cut", restore_placement_path="restore")
+    with pytest.raises(faults.FaultControlError, match=r"^restore nova-api's path to Placement: `restore` exited 1"):
+        control.restore_placement_path()
+
+
+def test_choose_passes_the_placement_path_commands():
+    settings = resolve({"cloud": "prod", "stop_compute_command": STOP, "start_compute_command": START,
+                        "cut_placement_path_command": "cut", "restore_placement_path_command": "restore"}, {})
+    assert faults.choose(settings).missing(faults.CUT_PLACEMENT_PATH) is None

@@ -7,6 +7,8 @@ import pytest
 from openstack import exceptions
 
 from acceptance.cleanups import CleanupStack
+from acceptance.cloud_waits import StillBeating
+from acceptance.polling import FakeClock
 from acceptance.resources import Creations, ServiceChanges, new_run_prefix
 from acceptance.settings import Timeouts
 
@@ -25,8 +27,12 @@ class FakeCompute:
         )
         self.servers = {}
         self.flavors = {}
+        self.beats = 0
 
     def services(self, **query):
+        if self.service.running:  # a live compute has reported since the last look
+            self.beats += 1
+            self.service.updated_at = f"beat{self.beats}"
         return [self.service]
 
     def _refresh_state(self):
@@ -108,8 +114,38 @@ class Ledger:
 def service_changes(**service):
     calls = []
     compute = FakeCompute(calls, **service)
-    changes = ServiceChanges(SimpleNamespace(compute=compute), FakeFaults(calls, compute), FAST, Ledger(calls))
+    changes = ServiceChanges(SimpleNamespace(compute=compute), FakeFaults(calls, compute), FAST,
+                             Ledger(calls), report_interval=1, clock=FakeClock())
     return changes, compute, calls
+
+
+def test_a_stop_is_believed_once_the_heartbeats_stood_still_for_the_quiet_period():
+    changes, compute, _ = service_changes()
+    changes.stop("compute1", CleanupStack())
+    assert compute.service.running is False
+    # 2 report intervals + 1 s of rounding, on the suite's clock
+    assert changes.clock.now > 3
+
+
+@pytest.mark.parametrize("fault_control, kill, stopped_by", [
+    ("command", False, "the stop command exited 0"),
+    ("command", True, "the kill command exited 0"),
+    ("embedded", False, "the stop of nova-compute (embedded fault control) returned"),
+])
+def test_a_stop_that_did_nothing_fails_and_its_restore_still_runs(fault_control, kill, stopped_by):
+    changes, compute, calls = service_changes()
+    faults = changes.fault_control
+    faults.name = fault_control
+    faults.stop_compute = faults.kill_compute = lambda host: calls.append(("did nothing", host))
+    cleanups = CleanupStack()
+    with pytest.raises(StillBeating) as error:
+        changes.stop("compute1", cleanups, kill=kill)
+    assert str(error.value).startswith(f"{stopped_by} but nova-compute on compute1 still sends heartbeats")
+    assert "-D report_interval=1" in str(error.value)
+    calls.clear()
+    assert cleanups.run_all() == []
+    assert [c for c in calls if c[0] in ("start", "ledger.service_restored")] == [
+        ("start", "compute1"), ("ledger.service_restored", "svc-1")]
 
 
 def test_restore_starts_then_unforces_then_reenables_and_tells_the_ledger_last():

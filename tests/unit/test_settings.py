@@ -238,7 +238,8 @@ def test_known_keys_lists_every_setting():
         "timeout.server_active", "timeout.server_deleted", "timeout.service_state",
         "timeout.delete_frees", "timeout.heal", "timeout_scale",
         "fault_control", "stop_compute_command", "start_compute_command",
-        "kill_compute_command", "allow_foreign_servers", "run_dir",
+        "kill_compute_command", "allow_foreign_servers", "run_dir", "report_interval",
+        "cut_placement_path_command", "restore_placement_path_command",
     }  # fmt: skip
 
 
@@ -260,3 +261,38 @@ def test_kill_command_is_optional_and_checked_like_the_others():
         "the compute host and double any other brace, e.g. "
         "-D kill_compute_command='ssh {host} sudo systemctl kill --signal=SIGKILL nova-compute'"
     )
+
+
+# heartbeats
+
+
+def test_report_interval_defaults_to_the_embedded_clouds_or_novas():
+    from embedded_cloud.services.nova import REPORT_INTERVAL
+
+    assert resolve({}, {}).report_interval == REPORT_INTERVAL
+    assert resolve({"cloud": "lab"}, {}).report_interval == 10
+    assert resolve({}, {"OS_AUTH_URL": "http://k"}).report_interval == 10
+    assert resolve({"cloud": "lab", "report_interval": "2.5"}, {}).report_interval == 2.5
+
+
+@pytest.mark.parametrize("value", ["ten", "0", "-1", "nan", "inf"])
+def test_bad_report_interval(value):
+    assert error_from({"report_interval": value}) == (
+        f"report_interval={value!r} is not a number of seconds; pass e.g. -D report_interval=10"
+    )
+
+
+# nova-api's path to Placement
+
+
+def test_placement_path_commands_are_taken_as_given():
+    cut, restore = "ssh ctl sudo iptables -I OUTPUT -j REJECT {x}", "ssh ctl sudo iptables -D OUTPUT -j REJECT {x}"
+    settings = resolve({"cut_placement_path_command": cut, "restore_placement_path_command": restore}, {})
+    assert (settings.cut_placement_path_command, settings.restore_placement_path_command) == (cut, restore)
+
+
+@pytest.mark.parametrize("given, missing", [("cut", "restore"), ("restore", "cut")])
+def test_placement_path_commands_come_in_pairs(given, missing):
+    message = error_from({f"{given}_placement_path_command": "true"})
+    assert message.startswith(
+        f"{given}_placement_path_command is set but {missing}_placement_path_command is not; pass both")
