@@ -8,6 +8,20 @@ COMPUTE_BINARY = "nova-compute"
 # Nova records this event when nova-compute itself terminates an instance; a
 # local delete (done by nova-api) has none.
 COMPUTE_TERMINATE_EVENT = "compute_terminate_instance"
+# With reclaim_instance_interval > 0 a delete on a live host only soft-deletes:
+# the server stays, with its allocations, until it is reclaimed.
+SOFT_DELETED = "SOFT_DELETED"
+
+
+def is_soft_deleted(server) -> bool:
+    return server is not None and (server.status or "").upper() == SOFT_DELETED
+
+
+def soft_delete_message(server) -> str:
+    return (f"server {server.name} ({server.id}) is SOFT_DELETED: this cloud has "
+            "reclaim_instance_interval > 0, so a delete on a live host only soft-deletes it and "
+            "it keeps its allocations until it is reclaimed; the suite force-deletes it in its "
+            "cleanups")
 
 
 class ComputeClient:
@@ -31,6 +45,17 @@ class ComputeClient:
             return self.compute.get_server(server_id)
         except exceptions.NotFoundException:
             return None
+
+    def force_delete_if_soft_deleted(self, server) -> bool:
+        """Force-delete a SOFT_DELETED server, as Tempest's waiters do; True
+        when asked. Not while a task runs on it (nova answers 409 then)."""
+        if not is_soft_deleted(server) or server.task_state:
+            return False
+        try:
+            self.compute.force_delete_server(server)
+        except exceptions.ConflictException:
+            return False  # its state moved on meanwhile: the next look decides
+        return True
 
     def delete_events(self, server_id: str) -> list[str]:
         """The events nova recorded for the server's delete action (readable
