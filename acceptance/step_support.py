@@ -3,6 +3,8 @@ report attachments. Steps stay one-liners around these."""
 
 from __future__ import annotations
 
+import functools
+
 from acceptance.step_types import TARGET
 from acceptance.usage_timeline import PLACEMENT_USAGES
 
@@ -37,3 +39,15 @@ def attach_usages(context, title: str) -> None:
 def provider_names(context) -> dict[str, str]:
     """uuid -> host, for readable allocation mismatches."""
     return {p.uuid: p.host for p in context.suite.placement.providers_by_host().values()}
+
+
+def names_the_request(step):
+    """A check that fails in ``step`` names the request whose answer it read,
+    with its request id, so an operator can follow it into the service's log."""
+
+    @functools.wraps(step)
+    def checked(context, *args, **kwargs):
+        with context.suite.requests.names_last_call():
+            return step(context, *args, **kwargs)
+
+    return checked
