@@ -52,7 +52,7 @@ class ComputeClient:
         if not is_soft_deleted(server) or server.task_state:
             return False
         try:
-            self.compute.force_delete_server(server)
+            self.compute.delete_server(server, force=True)  # POST forceDelete
         except exceptions.ConflictException:
             return False  # its state moved on meanwhile: the next look decides
         return True

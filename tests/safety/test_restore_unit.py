@@ -36,3 +36,36 @@ def test_flavors_can_be_kept_between_scenarios(tmp_path):
         ledger.created("flavor", PREFIX + "f", "id-f")
         assert restore(NO_CLOUD, ledger, timeout=1, log=lambda line: None, keep_flavors=True) == []
         assert [f.resource_id for f in ledger.outstanding().flavors] == ["id-f"]
+
+
+def test_a_server_the_cloud_only_soft_deleted_is_force_deleted(tmp_path, monkeypatch):
+    """reclaim_instance_interval > 0: DELETE leaves it SOFT_DELETED (another
+    DELETE would soft-delete again); restore force-deletes it, as Tempest does."""
+    from types import SimpleNamespace
+
+    from openstack import exceptions
+
+    import acceptance.restore as restore_module
+
+    monkeypatch.setattr(restore_module, "REDELETE_EVERY", 0.0)
+    monkeypatch.setattr(restore_module, "POLL_EVERY", 0.0)
+    calls, servers = [], {"id-s": SimpleNamespace(id="id-s", status="ACTIVE", task_state=None)}
+
+    def get_server(server_id):
+        if server_id not in servers:
+            raise exceptions.NotFoundException("gone")
+        return servers[server_id]
+
+    def delete_server(server, ignore_missing=True, force=False):
+        calls.append("force delete" if force else "delete")
+        if force:
+            servers.pop(server.id)
+        elif server in servers:
+            servers[server].status = "SOFT_DELETED"
+
+    conn = SimpleNamespace(compute=SimpleNamespace(get_server=get_server, delete_server=delete_server))
+    with Ledger.open(tmp_path, "k", PREFIX) as ledger:
+        ledger.created("server", PREFIX + "s", "id-s")
+        assert restore(conn, ledger, timeout=5, log=lambda line: None) == []
+        assert calls == ["delete", "force delete"]
+        assert not ledger.outstanding()

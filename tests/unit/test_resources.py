@@ -254,14 +254,14 @@ class SoftDeletingCompute(FakeCompute):
     """A cloud with reclaim_instance_interval > 0: DELETE only soft-deletes a
     server; a force delete removes it."""
 
-    def delete_server(self, server_id, ignore_missing=True):
-        self.calls.append(("delete server", server_id))
-        if server_id in self.servers:
-            self.servers[server_id].status = "SOFT_DELETED"
-
-    def force_delete_server(self, server):
-        self.calls.append(("force delete server", server.id))
-        self.servers.pop(server.id, None)
+    def delete_server(self, server, ignore_missing=True, force=False):
+        if force:
+            self.calls.append(("force delete server", server.id))
+            self.servers.pop(server.id, None)
+            return
+        self.calls.append(("delete server", server))
+        if server in self.servers:
+            self.servers[server].status = "SOFT_DELETED"
 
 
 def soft_deleting_creations():
