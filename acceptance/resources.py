@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from openstack import exceptions
 
+from acceptance import redaction
 from acceptance.cleanups import CleanupStack
 from acceptance.clients.compute import COMPUTE_BINARY, ComputeClient
 from acceptance.cloud_waits import (
@@ -120,6 +121,8 @@ class Creations:
         if host is not None:
             attrs["host"] = host
         server = _create(self.ledger, SERVER, name, lambda: self.conn.compute.create_server(**attrs))
+        # The guest's password, in nova's answer: masked wherever it might show up later.
+        redaction.register_secret(getattr(server, "admin_password", None))
         self.server_ids.add(server.id)
         cleanups.push(f"delete server {name}", lambda: self.ensure_server_deleted(server.id))
         return server
