@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from acceptance.cleanups import CleanupStack
+from acceptance.foreign_usage import ProviderReading
 from acceptance.usage_timeline import UsageTimeline
 
 
@@ -25,6 +26,9 @@ class World:
     baseline: dict[str, dict[str, int]] = field(default_factory=dict)  # host -> usages
     baseline_sample: int = 0  # index of the baseline in the timeline
     timeline: UsageTimeline = field(default_factory=UsageTimeline)
+    # host -> its consumers at the baseline, for the hosts the suite does not take down
+    baseline_readings: dict[str, ProviderReading] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # foreign changes seen, once each
 
     def server(self, label: str) -> BootedServer:
         try:

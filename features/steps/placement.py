@@ -18,6 +18,7 @@ from acceptance.step_support import (
     host_of_role,
     names_the_request,
     provider_names,
+    record_baseline,
     sample_usages,
     usages_of_host,
 )
@@ -28,8 +29,7 @@ step_types.register()
 @given("the Placement usages of every compute host are recorded as the baseline")
 def step_baseline(context):
     world = context.world
-    hosts = sorted(context.suite.placement.providers_by_host())
-    world.baseline = {host: usages_of_host(context, host) for host in hosts}
+    world.baseline = record_baseline(context)
     world.timeline.record("baseline" if not world.timeline.samples else "new baseline", world.baseline)
     world.baseline_sample = len(world.timeline.samples) - 1
 
