@@ -33,8 +33,9 @@ def soft_delete_run(tmp_path_factory):
         conn = connect(RUN_DIR / "clouds.yaml", compute_api_version="2.74")
         before = usages(conn)
         run = run_behave(tmp_path_factory.mktemp("soft-delete-run"), RUN_DIR)
-        soft_deleted = [s.name for s in conn.compute.servers(all_projects=True, status="SOFT_DELETED")
-                        if is_suite_name(s.name)]
+        # The ordinary list hides SOFT_DELETED servers; deleted=True shows them (and the deleted).
+        soft_deleted = [s.name for s in conn.compute.servers(all_projects=True, deleted=True)
+                        if is_suite_name(s.name) and s.status == "SOFT_DELETED"]
         yield {"run": run, "before": before, "after": usages(conn), "services": compute_services(conn),
                "leftovers": suite_leftovers(conn), "soft_deleted": soft_deleted}
     finally:
