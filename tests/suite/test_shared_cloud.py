@@ -5,6 +5,7 @@ the scenario passes, and the foreign change is reported as a note."""
 
 from __future__ import annotations
 
+import html
 import threading
 
 from openstack import exceptions
@@ -44,11 +45,11 @@ def test_a_foreign_server_on_the_other_host_is_a_note_not_a_failure(embedded_clo
         assert run.returncode == 0, run.output()
 
         note = (f"note: usages of {OTHER_HOST} changed by consumers that are not the suite's "
-                f"(subtracted, not a failure): {booted[0].id} VCPU +1, MEMORY_MB +64, DISK_GB +1")
+                f"(subtracted, not a failure): {booted[0].id} DISK_GB +1, MEMORY_MB +64, VCPU +1")
         assert note in (tmp_path / "run" / "suite.log").read_text()
         junit = "".join(path.read_text() for path in run.junit_dir.glob("*.xml"))
         assert note in junit
-        assert note in run.html_path.read_text()
+        assert html.escape(note) in run.html_path.read_text()
     finally:
         for server in booted:
             admin_conn.compute.delete_server(server.id)
