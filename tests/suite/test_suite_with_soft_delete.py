@@ -10,6 +10,7 @@ nothing stays SOFT_DELETED holding allocations.
 
 from __future__ import annotations
 
+import shutil
 from xml.etree import ElementTree
 
 import pytest
@@ -27,6 +28,9 @@ SOFT_DELETE_MESSAGE = "is SOFT_DELETED: this cloud has reclaim_instance_interval
 
 @pytest.fixture(scope="module")
 def soft_delete_run(tmp_path_factory):
+    # A fresh cloud: what an earlier, broken run left there would be counted as ours.
+    cli(RUN_DIR, "down")
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
     up = cli(RUN_DIR, "up", "--nova-option", RECLAIM, timeout=600)
     try:
         assert up.returncode == 0, f"{up.stdout[-3000:]}\n{up.stderr[-3000:]}"
