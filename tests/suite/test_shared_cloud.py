@@ -40,8 +40,8 @@ def test_a_foreign_server_on_the_other_host_is_a_note_not_a_failure(embedded_clo
         run = run_behave(tmp_path, embedded_cloud.layout.root, "--name", SCENARIO)
         foreign.join(timeout=180)
         assert booted, "the foreign server was booted during the scenario\n" + run.output()
-        [case] = junit_testcases(run.junit_dir)
-        assert (case["name"], case["status"]) == (SCENARIO, "passed"), run.output()
+        ran = [(c["name"], c["status"]) for c in junit_testcases(run.junit_dir) if c["status"] != "skipped"]
+        assert ran == [(SCENARIO, "passed")], run.output()
         assert run.returncode == 0, run.output()
 
         note = (f"note: usages of {OTHER_HOST} changed by consumers that are not the suite's "
