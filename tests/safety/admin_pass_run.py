@@ -23,4 +23,4 @@ _proxy.Proxy.create_server = create_server
 if __name__ == "__main__":
     from behave.__main__ import main
 
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))  # behave reads sys.argv only when run as "behave"
