@@ -1,6 +1,9 @@
-"""Run one OpenStack service's console entry point, with a named defect loaded first if asked.
+"""Run one OpenStack console entry point: confined to the run directory, with a defect if asked.
 
     python -m embedded_cloud.launch [--no-fork] nova-compute nova.cmd.compute:main --config-file ...
+
+Every service and every *-manage command of the embedded cloud runs this way,
+so oslo.config searches only the run directory (see confinement.py).
 
 The defect (issue: prove the suite catches the bugs) is chosen by the
 EMBEDDED_CLOUD_DEFECT variable, set only in the environment of the one
@@ -17,7 +20,14 @@ import functools
 import importlib
 import sys
 
+from .confinement import confine
 from .defects import apply_from_environment
+
+
+def launch_argv(prog: str, entry: str, *args: str, no_fork: bool = False) -> list[str]:
+    """The command line that runs console entry point `entry` as `prog` through this module."""
+    return [sys.executable, "-m", "embedded_cloud.launch", *(["--no-fork"] if no_fork else []),
+            prog, entry, *args]
 
 
 def _serve_without_fork() -> None:
@@ -33,6 +43,7 @@ def main() -> None:
         args = args[1:]
     prog, entry, *rest = args
     sys.argv = [prog, *rest]
+    confine()
     apply_from_environment()
     module, function = entry.split(":")
     # The entry module first: it picks nova's threading mode before anything

@@ -17,6 +17,10 @@ def main() -> int:
     from nova.cmd import manage  # first: it applies nova's monkey patching
     from nova import config, objects
 
+    from embedded_cloud.confinement import confine
+
+    confine()
+
     config.parse_args(["nova-manage", *config_args])
     objects.register_all()
     steps = (

@@ -4,7 +4,8 @@ from __future__ import annotations
 import shutil
 
 from ..context import Ctx, ini
-from ..layout import venv_bin, venv_prefix
+from ..launch import launch_argv
+from ..layout import venv_prefix
 from ..processes import ProcessSpec
 from ..state import written_file
 from .http_probe import answers
@@ -24,22 +25,30 @@ def write_config(ctx: Ctx) -> None:
     paste.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(venv_prefix() / "etc/glance/glance-api-paste.ini", paste)
     written_file(_conf(ctx), ini({
-        "DEFAULT": {"debug": False, "enabled_backends": "fs:file"},
+        # node_staging_uri defaults to file:///tmp/staging/, shared by every glance on the machine.
+        "DEFAULT": {"debug": False, "enabled_backends": "fs:file",
+                    "node_staging_uri": f"file://{data / 'staging'}"},
         "database": {"connection": f"sqlite:///{data / 'glance.db'}"},
-        "glance_store": {"default_backend": "fs"},
+        # Single-store options, unused with enabled_backends, but their defaults
+        # are under /etc/glance and /var/lib/glance.
+        "glance_store": {"default_backend": "fs",
+                         "filesystem_store_datadir": data / "images",
+                         "cinder_mount_point_base": data / "mnt",
+                         "rootwrap_config": ctx.conf_path("glance/rootwrap.conf")},
         "fs": {"filesystem_store_datadir": data / "images"},
         "os_glance_staging_store": {"filesystem_store_datadir": data / "staging"},
         "os_glance_tasks_store": {"filesystem_store_datadir": data / "tasks"},
         "paste_deploy": {"flavor": "keystone", "config_file": paste},
         "keystone_authtoken": ctx.authtoken("glance"),
         "oslo_concurrency": {"lock_path": data / "lock"},
+        "oslo_middleware": {"http_basic_auth_user_file": data / "htpasswd"},
     }))
 
 
 def initialize(ctx: Ctx) -> None:
     ctx.layout.datadir(NAME).mkdir(parents=True, exist_ok=True)
-    ctx.run("glance-manage", [venv_bin("glance-manage"), "--config-file", str(_conf(ctx)),
-                              "db_sync"])
+    ctx.run("glance-manage", launch_argv("glance-manage", "glance.cmd.manage:main",
+                                         "--config-file", str(_conf(ctx)), "db_sync"))
 
 
 def spec(ctx: Ctx) -> ProcessSpec:

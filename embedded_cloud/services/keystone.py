@@ -6,7 +6,8 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from ..context import REGION, Ctx, ini
-from ..layout import venv_bin
+from ..launch import launch_argv
+from ..layout import venv_prefix
 from ..processes import ProcessSpec
 from ..state import written_file
 from .http_probe import answers
@@ -30,13 +31,24 @@ def write_config(ctx: Ctx) -> None:
         "fernet_receipts": {"key_repository": data / "fernet-keys"},
         "credential": {"key_repository": data / "credential-keys"},
         # bcrypt's minimum cost: every password login is fast in a test cloud.
-        "identity": {"password_hash_rounds": 4},
+        "identity": {"password_hash_rounds": 4, "domain_config_dir": data / "domains"},
+        # Unused here, but their defaults are under /etc/keystone: every path
+        # keystone could touch is in the run directory or the virtualenv
+        # (tests/unit/test_config_paths.py).
+        "federation": {"sso_callback_template":
+                       venv_prefix() / "etc/keystone/sso_callback_template.html"},
+        "jwt_tokens": {"jws_public_key_repository": data / "jws-keys/public",
+                       "jws_private_key_repository": data / "jws-keys/private"},
+        "saml": {"certfile": data / "saml/signing_cert.pem",
+                 "keyfile": data / "saml/signing_key.pem",
+                 "idp_metadata_path": data / "saml/idp_metadata.xml"},
+        "oslo_middleware": {"http_basic_auth_user_file": data / "htpasswd"},
     }))
 
 
 def _manage(ctx: Ctx, *args: str, env: dict[str, str] | None = None) -> None:
-    ctx.run("keystone-manage", [venv_bin("keystone-manage"), "--config-file", str(_conf(ctx)), *args],
-            env=env)
+    ctx.run("keystone-manage", launch_argv("keystone-manage", "keystone.cmd.manage:main",
+                                           "--config-file", str(_conf(ctx)), *args), env=env)
 
 
 def _key_repository(path: Path) -> None:

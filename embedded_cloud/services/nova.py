@@ -12,7 +12,8 @@ import sys
 from datetime import datetime
 
 from ..context import REGION, Ctx, ini
-from ..layout import venv_bin, venv_prefix
+from ..launch import launch_argv
+from ..layout import venv_prefix
 from ..processes import ProcessSpec
 from ..nova_options import merged
 from ..state import written_file
@@ -52,7 +53,14 @@ def write_config(ctx: Ctx) -> None:
             "my_ip": "127.0.0.1",
             "state_path": data,
             "use_rootwrap_daemon": False,
+            # The fake driver runs nothing as root; these default under /etc/nova
+            # and /usr/share, and every path nova could touch is in the run
+            # directory or the virtualenv (tests/unit/test_config_paths.py).
+            "rootwrap_config": etc / "rootwrap.conf",
+            "web": data / "spice-html5",
         },
+        "compute": {"provider_config_location": etc / "provider_config"},
+        "oslo_middleware": {"http_basic_auth_user_file": data / "htpasswd"},
         "api": {"auth_strategy": "keystone"},
         "wsgi": {"api_paste_config": venv_prefix() / "etc/nova/api-paste.ini"},
         "keystone_authtoken": ctx.authtoken("nova"),
@@ -94,8 +102,8 @@ def _configs(ctx: Ctx, *names: str) -> list[str]:
 
 
 def _manage(ctx: Ctx, *args: str) -> None:
-    ctx.run("nova-manage", [venv_bin("nova-manage"), *_configs(ctx, "nova.conf", "nova-db.conf"),
-                            *args])
+    ctx.run("nova-manage", launch_argv("nova-manage", "nova.cmd.manage:main",
+                                       *_configs(ctx, "nova.conf", "nova-db.conf"), *args))
 
 
 def initialize(ctx: Ctx) -> None:
@@ -115,8 +123,7 @@ def _launch(ctx: Ctx, name: str, prog: str, entry: str, configs: list[str],
             no_fork: bool = False) -> ProcessSpec:
     return ProcessSpec(
         name=name,
-        argv=[sys.executable, "-m", "embedded_cloud.launch", *(["--no-fork"] if no_fork else []),
-              prog, entry, *configs],
+        argv=launch_argv(prog, entry, *configs, no_fork=no_fork),
         log=ctx.layout.log(name),
         env=_defect_env(ctx, name),
     )

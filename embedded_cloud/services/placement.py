@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..context import Ctx, ini
-from ..layout import venv_bin
+from ..launch import launch_argv
 from ..processes import ProcessSpec
 from ..state import written_file
 from .http_probe import answers
@@ -21,12 +21,15 @@ def write_config(ctx: Ctx) -> None:
         "api": {"auth_strategy": "keystone"},
         "placement_database": {"connection": ctx.db_url("placement")},
         "keystone_authtoken": ctx.authtoken("placement"),
+        # Unused (keystone auth), but its default is /etc/htpasswd.
+        "oslo_middleware": {"http_basic_auth_user_file":
+                            ctx.layout.datadir(NAME) / "htpasswd"},
     }))
 
 
 def initialize(ctx: Ctx) -> None:
-    ctx.run("placement-manage", [venv_bin("placement-manage"), "--config-file", str(_conf(ctx)),
-                                 "db", "sync"])
+    ctx.run("placement-manage", launch_argv("placement-manage", "placement.cmd.manage:main",
+                                            "--config-file", str(_conf(ctx)), "db", "sync"))
 
 
 def spec(ctx: Ctx) -> ProcessSpec:

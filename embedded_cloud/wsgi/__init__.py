@@ -1,10 +1,32 @@
 """WSGI entry points for gunicorn.
 
 OpenStack's own entry modules hand sys.argv to oslo.config, which then
-rejects gunicorn's arguments; each module here trims it first.
+rejects gunicorn's arguments; each module here calls prepare() first, which
+trims it and confines oslo.config's search to the run directory.
 """
 import sys
+from contextlib import contextmanager
+
+from embedded_cloud.confinement import confine
 
 
-def trim_argv() -> None:
+def prepare() -> None:
     sys.argv = sys.argv[:1]
+    confine()
+
+
+@contextmanager
+def loading(service: str):
+    """Turn an application's sys.exit() while loading into an exception.
+
+    keystone exits 1 on some bad configs (a missing key repository), and
+    gunicorn restarts such a worker for ever: `up` then waits its whole
+    timeout. An exception is a worker boot error instead, which stops
+    gunicorn, and `up` reports the log's last lines at once.
+    """
+    try:
+        yield
+    except SystemExit as exit:
+        # keystone passes its message as the exit code.
+        cause = exit.code if isinstance(exit.code, str) else f"exit code {exit.code}"
+        raise RuntimeError(f"{service} exited while loading its application: {cause}") from None

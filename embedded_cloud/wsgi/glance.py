@@ -1,5 +1,6 @@
-from embedded_cloud.wsgi import trim_argv
+from embedded_cloud.wsgi import loading, prepare
 
-trim_argv()
+prepare()
 
-from glance.wsgi.api import application  # noqa: E402,F401
+with loading("glance"):
+    from glance.wsgi.api import application  # noqa: E402,F401

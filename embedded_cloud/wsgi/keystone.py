@@ -1,7 +1,8 @@
-from embedded_cloud.wsgi import trim_argv
+from embedded_cloud.wsgi import loading, prepare
 
-trim_argv()
+prepare()
 
 from keystone.server import wsgi  # noqa: E402
 
-application = wsgi.initialize_public_application()
+with loading("keystone"):
+    application = wsgi.initialize_public_application()

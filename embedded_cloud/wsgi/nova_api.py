@@ -1,10 +1,11 @@
 from embedded_cloud.defects import apply_from_environment
-from embedded_cloud.wsgi import trim_argv
+from embedded_cloud.wsgi import loading, prepare
 
-trim_argv()
+prepare()
 # nova's module runs monkey_patch.patch() before any other nova import, so it
 # comes first; defects patch classes, so the app it builds sees them, and
 # gunicorn serves no request before this module is done.
-from nova.wsgi.osapi_compute import application  # noqa: E402,F401
+with loading("nova-api"):
+    from nova.wsgi.osapi_compute import application  # noqa: E402,F401
 
 apply_from_environment()
