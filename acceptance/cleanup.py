@@ -4,9 +4,11 @@
     python -m acceptance.cleanup                      the embedded cloud
     python -m acceptance.cleanup --cloud mycloud      a clouds.yaml entry
     python -m acceptance.cleanup --run-dir .run/suite --timeout 300
+    python -m acceptance.cleanup --dry-run            list what it would put back; change nothing
 
-Exit status: 0 nothing left to undo, 1 problems remain (listed), 2 the
-cloud or ledger could not be used (one line says why).
+Exit status: 0 nothing left to undo, 1 problems remain (listed) -- with
+--dry-run: something would be undone (listed) --, 2 the cloud or ledger
+could not be used (one line says why).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import subprocess
 import sys
 
 from acceptance import redaction
-from acceptance.ledger import Ledger, LedgerBusy, cloud_key
+from acceptance.ledger import Ledger, LedgerBusy, cloud_key, ledger_path, outstanding_from, read_records
 from acceptance.preflight import PreflightError, explain
 from acceptance.prefix import new_run_prefix
 from acceptance.quick_connect import connection_factory
@@ -42,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
                              "Placement (the suite's -D restore_placement_path_command)")
     parser.add_argument("--timeout", type=float, default=180.0,
                         help="seconds to wait for each kind of change (default 180)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="list what would be put back, and change nothing: neither the "
+                             "cloud nor the ledger")
     return parser
 
 
@@ -51,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         connect, start_compute, restore_placement_path = _cloud(args)
         conn = connect()
         redaction.register_connection_secrets(conn)
+        if args.dry_run:
+            return _dry_run(ledger_path(args.run_dir, cloud_key(conn)))
         with Ledger.open(args.run_dir, cloud_key(conn), new_run_prefix()) as ledger:
             todo = ledger.outstanding()
             if not todo:
@@ -73,6 +80,19 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"cleanup: problem: {redaction.scrub(problem)}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _dry_run(path) -> int:
+    """Read the ledger without opening it for writing (no lock file, no
+    repair of a torn last line) and make no call that changes the cloud."""
+    todo = outstanding_from(read_records(path))
+    if not todo:
+        print(f"cleanup: nothing to undo in {path}")
+        return 0
+    for line in todo.describe():
+        print(f"cleanup: would undo: {redaction.scrub(line)}")
+    print("cleanup: dry run: nothing was changed; run it without --dry-run to put these back")
+    return 1
 
 
 def _cloud(args):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from hamcrest import greater_than, has_property, is_in
 from hamcrest.core.base_matcher import BaseMatcher
 
-from acceptance.clients.compute import ComputeClient
+from acceptance.clients.compute import ComputeClient, is_soft_deleted, soft_delete_message
 from acceptance.matchers import has_service_state
 from acceptance.polling import SYSTEM_CLOCK, Clock, PollPolicy
 from acceptance.waiters import WaitTimeout, wait_for
@@ -45,9 +45,26 @@ def wait_for_server_status(compute: ComputeClient, server_id: str, statuses: tup
     )
 
 
-def wait_for_server_gone(compute: ComputeClient, server_id: str, timeout: float) -> None:
+class ServerSoftDeleted(AssertionError):
+    """The cloud only soft-deleted the server (reclaim_instance_interval > 0)."""
+
+
+def wait_for_server_gone(compute: ComputeClient, server_id: str, timeout: float, *,
+                         force_soft_deleted: bool = False) -> None:
+    """Until the server is gone (404). A SOFT_DELETED server fails at once
+    with what the cloud did -- or, for cleanups (``force_soft_deleted``), is
+    force-deleted and waited on."""
+
+    def probe():
+        server = compute.server_or_none(server_id)
+        if is_soft_deleted(server):
+            if not force_soft_deleted:
+                raise ServerSoftDeleted(soft_delete_message(server))
+            compute.force_delete_if_soft_deleted(server)
+        return server
+
     wait_for(
-        lambda: compute.server_or_none(server_id),
+        probe,
         _Gone(),
         timeout=timeout,
         what=f"server {server_id} to be deleted",

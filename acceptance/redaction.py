@@ -25,8 +25,15 @@ _MIN_SECRET_LENGTH = 4  # shorter "secrets" would mask ordinary words
 _lock = threading.Lock()
 _known: set[str] = set()
 
-_KEYS = r"(?:password|passwd|secret|token|application_credential_secret|os_password|auth_token|x-auth-token|x-subject-token|x-service-token)"
+_KEYS = r"(?:password|passwd|adminpass|secret|token|application_credential_secret|os_password|auth_token|x-auth-token|x-subject-token|x-service-token)"
+# A quoted key only has to contain one of these: "adminPass", "new_password",
+# "client_secret", "access_token", "OS-TRUST:token" ... (nova's server create
+# answer carries the guest's "adminPass").
+_QUOTED_KEY = r"""["'][\w\-:.]*(?:password|passwd|pass|secret|token)[\w\-:.]*["']"""
 _PATTERNS = [
+    # JSON / Python reprs with any key naming a password, secret or token.
+    re.compile(r"""(?P<key>""" + _QUOTED_KEY + r"""\s*[:=]\s*)(?P<quote>["'])(?P<value>.*?)(?P=quote)""",
+               re.IGNORECASE),
     # JSON / Python reprs: "password": "hunter2" or 'secret': 'x'
     re.compile(r"""(?P<key>["']?""" + _KEYS + r"""["']?\s*[:=]\s*)(?P<quote>["'])(?P<value>.*?)(?P=quote)""",
                re.IGNORECASE),

@@ -3,8 +3,10 @@
 A response hook on the connection's ``requests`` session sees every request
 -- through any proxy, raw ``conn.placement.get``, and keystoneauth's own token
 requests. Each is counted per (method, URL, status) and logged at DEBUG with
-method, URL, status and time only: never headers or bodies, so no token or
-password reaches the log.
+method, URL, status, time and the request id the service gave it
+(``x-openstack-request-id``: what an operator greps nova's and Placement's
+logs for) only: never other headers or bodies, so no token or password
+reaches the log. ``names_last_call`` adds that request to a failed check.
 
 Which service a URL belongs to is worked out when counts are read, from the
 service catalog: asking for the catalog inside the hook would re-enter
@@ -16,7 +18,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 LOG = logging.getLogger("acceptance.http")
@@ -30,6 +34,32 @@ UNKNOWN_SERVICE = "unknown"
 # the ~50 requests of headroom absorb some 100 s of extra waiting on a slow
 # cloud; more than that means a new request in a loop, or a leak of calls.
 REQUEST_BUDGET_PER_SCENARIO = 100
+
+
+# Nova sends the first two, Placement the first and the last, Keystone and Glance the first.
+REQUEST_ID_HEADERS = ("x-openstack-request-id", "x-compute-request-id", "openstack-request-id")
+
+
+def request_id_of(response) -> str | None:
+    headers = getattr(response, "headers", None) or {}
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the suite made, as an operator looks it up."""
+
+    method: str
+    url: str
+    status: int
+    request_id: str | None
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.url} -> {self.status}, request id {self.request_id or 'none given'}"
 
 
 def url_without_query(url: str) -> str:
@@ -77,6 +107,7 @@ class RequestCounter:
         self._resolver: ServiceResolver | None = None
         self._counts: Counter[tuple[str, str, int]] = Counter()
         self._lock = threading.Lock()
+        self._last = threading.local()  # per thread: the call a check in that thread just read
 
     def attach(self, conn) -> None:
         """Count every request sent through ``conn`` from now on."""
@@ -85,16 +116,39 @@ class RequestCounter:
     def on_response(self, response, *args, **kwargs):
         request = response.request
         url = url_without_query(request.url)
+        request_id = request_id_of(response)
         with self._lock:
             self._counts[(request.method, url, response.status_code)] += 1
+        self._last.call = Call(request.method, request.url, response.status_code, request_id)
         LOG.debug(
-            "%s %s -> %s (%.3f s)",
+            "%s %s -> %s (%.3f s) %s",
             request.method,
             request.url,
             response.status_code,
             response.elapsed.total_seconds(),
+            request_id or "-",
         )
         return response
+
+    def last_call(self) -> Call | None:
+        """The last request this thread made (None before any)."""
+        return getattr(self._last, "call", None)
+
+    @contextmanager
+    def names_last_call(self) -> Iterator[None]:
+        """An AssertionError raised inside gets a line naming the last request
+        of this thread -- the call whose answer the failed check read -- with
+        its request id. Use it around the check itself, before any further
+        request (a usage sample for the report) replaces that call."""
+        try:
+            yield
+        except AssertionError as error:
+            call = self.last_call()
+            if call is not None and not getattr(error, "names_call", False):
+                first = str(error.args[0]) if error.args else ""
+                error.args = (f"{first}\n     seen in: {call}", *error.args[1:])
+                error.names_call = True
+            raise
 
     def record(self, method: str, url: str, status: int) -> None:
         """Count a request by hand (tests, or a request made outside the session)."""

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from openstack import exceptions
 
+from acceptance import redaction
 from acceptance.cleanups import CleanupStack
 from acceptance.clients.compute import COMPUTE_BINARY, ComputeClient
 from acceptance.cloud_waits import (
@@ -126,6 +127,8 @@ class Creations:
         if host is not None:
             attrs["host"] = host
         server = _create(self.ledger, SERVER, name, lambda: self.conn.compute.create_server(**attrs))
+        # The guest's password, in nova's answer: masked wherever it might show up later.
+        redaction.register_secret(getattr(server, "admin_password", None))
         self.server_ids.add(server.id)
         cleanups.push(f"delete server {name}", lambda: self.ensure_server_deleted(server.id))
         return server
@@ -134,18 +137,23 @@ class Creations:
         """DELETE /servers/{id}; returns once nova accepted it."""
         self.conn.compute.delete_server(server_id, ignore_missing=False)
 
-    def wait_until_server_gone(self, server_id: str, timeout: float | None = None) -> None:
+    def wait_until_server_gone(self, server_id: str, timeout: float | None = None, *,
+                               force_soft_deleted: bool = False) -> None:
+        """Fails at once on a SOFT_DELETED server, unless ``force_soft_deleted``
+        (cleanups), which force-deletes it."""
         wait_for_server_gone(
-            self.compute, server_id, self.timeouts.server_deleted if timeout is None else timeout
+            self.compute, server_id, self.timeouts.server_deleted if timeout is None else timeout,
+            force_soft_deleted=force_soft_deleted,
         )
         self._confirm_gone(server_id)
 
     def ensure_server_deleted(self, server_id: str) -> None:
-        """The cleanup: delete the server unless it is already known gone."""
+        """The cleanup: delete the server unless it is already known gone; a
+        soft delete is finished with a force delete."""
         if server_id in self._confirmed_gone:
             return
         self.conn.compute.delete_server(server_id, ignore_missing=True)
-        self.wait_until_server_gone(server_id)
+        self.wait_until_server_gone(server_id, force_soft_deleted=True)
 
     def _confirm_gone(self, server_id: str) -> None:
         if server_id in self._confirmed_gone:

@@ -27,6 +27,7 @@ from dataclasses import replace
 
 from openstack import exceptions as sdk_exceptions
 
+from acceptance.clients.compute import ComputeClient
 from acceptance.ledger import Ledger, Outstanding, Resource, ServiceChange
 
 Log = Callable[[str], None]
@@ -102,7 +103,7 @@ def _delete_servers(conn, ledger: Ledger, servers: list[Resource], timeout: floa
         if time.monotonic() - last_delete >= REDELETE_EVERY:
             for server_id, name in pending.items():
                 try:
-                    conn.compute.delete_server(server_id, ignore_missing=True)
+                    _delete_or_force(conn, server_id)
                 except sdk_exceptions.SDKException as error:
                     # e.g. 409 while it is being built; the next round retries.
                     log(f"restore: delete of server {name} ({server_id}) refused for now: {_one_line(error)}")
@@ -122,6 +123,14 @@ def _delete_servers(conn, ledger: Ledger, servers: list[Resource], timeout: floa
         if pending:
             time.sleep(POLL_EVERY)
     return problems
+
+
+def _delete_or_force(conn, server_id: str) -> None:
+    """DELETE, or a force delete of a server the cloud only soft-deleted
+    (reclaim_instance_interval > 0): a second DELETE would soft-delete again."""
+    compute = ComputeClient(conn)
+    if not compute.force_delete_if_soft_deleted(compute.server_or_none(server_id)):
+        conn.compute.delete_server(server_id, ignore_missing=True)
 
 
 def _server_state(conn, server_id: str) -> str | None:

@@ -3,11 +3,18 @@ report attachments. Steps stay one-liners around these."""
 
 from __future__ import annotations
 
+import functools
+import logging
+
+from acceptance.foreign_usage import describe, foreign_changes, without_foreign
 from acceptance.step_types import TARGET
 from acceptance.usage_timeline import PLACEMENT_USAGES
 from embedded_cloud.services.nova import UPDATE_RESOURCES_INTERVAL
 
 TEXT_PLAIN = "text/plain"
+
+LOG = logging.getLogger("acceptance.run")
+CHANGES_HOST = "changes-host"
 
 
 def host_of_role(context, role: str) -> str:
@@ -18,9 +25,54 @@ def host_of_role(context, role: str) -> str:
     return host
 
 
+def exact_hosts(context) -> set[str]:
+    """Hosts whose usages are taken as they are: the target host of a
+    scenario that takes it down or disables it (the safe-host check keeps
+    foreign servers off it). Every other host may be shared."""
+    target = context.suite.hosts.target
+    return {target} if target and CHANGES_HOST in context.scenario.effective_tags else set()
+
+
+def record_baseline(context) -> dict[str, dict[str, int]]:
+    """Usages of every compute host, and the consumers of each shared one."""
+    placement, world = context.suite.placement, context.world
+    exact, usages = exact_hosts(context), {}
+    world.baseline_readings = {}
+    for host in sorted(placement.providers_by_host()):
+        provider = placement.provider_of(host)
+        if host in exact:
+            usages[host] = placement.usages(provider)
+        else:
+            world.baseline_readings[host] = placement.reading(provider)
+            usages[host] = world.baseline_readings[host].totals
+    return usages
+
+
 def usages_of_host(context, host: str) -> dict[str, int]:
-    placement = context.suite.placement
-    return placement.usages(placement.provider_of(host))
+    """The host's usages; on a shared host (see ``exact_hosts``) less what
+    consumers that are not the suite's changed since the baseline."""
+    placement, world = context.suite.placement, context.world
+    provider = placement.provider_of(host)
+    baseline = world.baseline_readings.get(host)
+    if baseline is None or host in exact_hosts(context):
+        return placement.usages(provider)
+    now = placement.reading(provider)
+    ours = context.suite.creations.server_ids
+    changes = foreign_changes(baseline, now, ours)
+    if changes:
+        note(context, describe(host, changes))
+    return without_foreign(baseline, now, ours)
+
+
+def note(context, line: str) -> None:
+    """Something the report should say that is not a failure: in the step's
+    output, suite.log and the HTML report, once per scenario."""
+    if line in context.world.notes:
+        return
+    context.world.notes.append(line)
+    print(line)
+    LOG.info("%s", line)
+    context.attach("text/plain", line.encode("utf-8"))
 
 
 def sample_usages(context, label: str) -> dict[str, dict[str, int]]:
@@ -71,3 +123,13 @@ def note(context, line: str) -> None:
     """A line in the step's output and in the HTML report."""
     print(line)
     context.attach(TEXT_PLAIN, line)
+def names_the_request(step):
+    """A check that fails in ``step`` names the request whose answer it read,
+    with its request id, so an operator can follow it into the service's log."""
+
+    @functools.wraps(step)
+    def checked(context, *args, **kwargs):
+        with context.suite.requests.names_last_call():
+            return step(context, *args, **kwargs)
+
+    return checked

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from acceptance.cleanups import CleanupStack
+from acceptance.foreign_usage import ProviderReading
 from acceptance.usage_timeline import UsageTimeline
 
 
@@ -27,6 +28,9 @@ class World:
     timeline: UsageTimeline = field(default_factory=UsageTimeline)
     # host -> usages read as soon as its restarted nova-compute's first heartbeat was seen
     usages_at_first_heartbeat: dict[str, dict[str, int]] = field(default_factory=dict)
+    # host -> its consumers at the baseline, for the hosts the suite does not take down
+    baseline_readings: dict[str, ProviderReading] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # foreign changes seen, once each
 
     def server(self, label: str) -> BootedServer:
         try:

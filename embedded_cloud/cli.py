@@ -1,6 +1,7 @@
 """embedded-cloud: bring up, inspect, fault and tear down the loopback OpenStack cloud.
 
-    embedded-cloud up [--defect SERVICE=NAME]   start (or find) the cloud
+    embedded-cloud up [--defect SERVICE=NAME] [--nova-option SECTION.KEY=VALUE]
+                                                 start (or find) the cloud
     embedded-cloud status                        one line per process
     embedded-cloud down                          stop every process it started
     embedded-cloud compute stop|kill|start HOST  fault control for one nova-compute
@@ -25,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--defect", action="append", default=[], metavar="SERVICE=NAME",
                     help="inject a named defect: SERVICE is nova-api, nova-compute (every "
                          "compute) or a compute host (see embedded_cloud/defects)")
+    up.add_argument("--nova-option", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                    help="a nova.conf option for every nova process, e.g. "
+                         "DEFAULT.reclaim_instance_interval=3600 (repeatable; none: nova's "
+                         "embedded defaults)")
     commands.add_parser("down", help="stop every process of the cloud")
     commands.add_parser("status", help="show each process, its PID, port and memory")
     commands.add_parser("env", help="print shell exports for the openstack CLI")
@@ -44,6 +49,7 @@ def _defects(pairs: list[str]) -> dict[str, str]:
 
 def _print_status(cloud) -> int:
     from .defects.choice import describe
+    from .nova_options import describe as describe_options
     from .processes import tail
 
     dead = 0
@@ -63,6 +69,7 @@ def _print_status(cloud) -> int:
     total = sum(s.rss_kib for s in cloud.status()) / 1024
     print(f"{'total':<24} {'':<24} {'':<13} {'':<16} {total:7.1f} MiB")
     print(describe(cloud.state.defects))
+    print(describe_options(cloud.state.nova_options))
     return 1 if dead else 0
 
 
@@ -87,10 +94,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "up":
             from .defects.switch import switch_in_place
 
-            defects = _defects(args.defect)
+            from .nova_options import parse
+
+            defects, nova_options = _defects(args.defect), parse(args.nova_option)
             # Only the defects differ from the running cloud's: restart just their processes.
-            if not switch_in_place(cloud, defects):
-                cloud.up(defects)
+            same_options = nova_options == cloud.state.nova_options
+            if not (same_options and switch_in_place(cloud, defects)):
+                cloud.up(defects, nova_options)
         elif args.command == "down":
             cloud.down()
         elif args.command == "status":

@@ -125,14 +125,17 @@ class EmbeddedCloud:
             self.state.save(self.layout)
 
     # ------------------------------------------------------------------ up
-    def up(self, defects: dict[str, str] | None = None) -> None:
+    def up(self, defects: dict[str, str] | None = None,
+           nova_options: dict[str, dict[str, str]] | None = None) -> None:
         require_all()
         with exclusive(self.layout):
             self.state = State.load(self.layout)
             # None keeps the defects in force: the suite's own `up()` must not undo
             # an `embedded-cloud up --defect ...` it is meant to be run against.
             wanted_defects = dict(self.state.defects if defects is None else defects)
-            if self._healthy() and wanted_defects == self.state.defects:
+            wanted_options = dict(self.state.nova_options if nova_options is None else nova_options)
+            if (self._healthy() and wanted_defects == self.state.defects
+                    and wanted_options == self.state.nova_options):
                 self._say("cloud", f"already running ({self.layout.root})")
                 return
             if any(self.is_running(n) for n in PROCESS_ORDER):
@@ -143,6 +146,7 @@ class EmbeddedCloud:
                 self._wipe()
             self.layout.make()
             self.state.defects = wanted_defects
+            self.state.nova_options = wanted_options
             self.state.stopped_on_purpose = []
             for user in ("admin", catalog.MEMBER_USER, *catalog.SERVICE_USERS):
                 self.state.password(user)

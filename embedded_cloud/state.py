@@ -41,6 +41,8 @@ class State:
     processes: dict[str, ProcessRecord] = field(default_factory=dict)
     # service name -> defect name injected into that service (see defects/)
     defects: dict[str, str] = field(default_factory=dict)
+    # nova.conf options laid over the cloud's own (`up --nova-option`)
+    nova_options: dict[str, dict[str, str]] = field(default_factory=dict)
     image_id: str | None = None
     # services the fault controls stopped on purpose: not reported as dead
     stopped_on_purpose: list[str] = field(default_factory=list)

@@ -5,6 +5,20 @@ from __future__ import annotations
 from openstack import exceptions
 
 COMPUTE_BINARY = "nova-compute"
+# With reclaim_instance_interval > 0 a delete on a live host only soft-deletes:
+# the server stays, with its allocations, until it is reclaimed.
+SOFT_DELETED = "SOFT_DELETED"
+
+
+def is_soft_deleted(server) -> bool:
+    return server is not None and (server.status or "").upper() == SOFT_DELETED
+
+
+def soft_delete_message(server) -> str:
+    return (f"server {server.name} ({server.id}) is SOFT_DELETED: this cloud has "
+            "reclaim_instance_interval > 0, so a delete on a live host only soft-deletes it and "
+            "it keeps its allocations until it is reclaimed; the suite force-deletes it in its "
+            "cleanups")
 
 
 class ComputeClient:
@@ -38,3 +52,14 @@ class ComputeClient:
                 detail = self.compute.get_server_action(action.request_id, server_id)
                 events[action.action] = [event.event for event in detail.events or ()]
         return events
+
+    def force_delete_if_soft_deleted(self, server) -> bool:
+        """Force-delete a SOFT_DELETED server, as Tempest's waiters do; True
+        when asked. Not while a task runs on it (nova answers 409 then)."""
+        if not is_soft_deleted(server) or server.task_state:
+            return False
+        try:
+            self.compute.delete_server(server, force=True)  # POST forceDelete
+        except exceptions.ConflictException:
+            return False  # its state moved on meanwhile: the next look decides
+        return True

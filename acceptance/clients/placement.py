@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from acceptance.foreign_usage import ProviderReading
+
 
 @dataclass(frozen=True)
 class Provider:
@@ -50,6 +52,13 @@ class PlacementClient:
         """GET /resource_providers/{uuid}/usages, e.g. {"VCPU": 1, ...}."""
         uuid = provider.uuid if isinstance(provider, Provider) else provider
         return dict(self.placement.fetch_resource_provider_usages(uuid).usages or {})
+
+    def reading(self, provider: Provider) -> ProviderReading:
+        """GET /resource_providers/{uuid}/allocations: every consumer's
+        resources on the provider (their sum is its usages), in one read."""
+        response = self.placement.get(f"/resource_providers/{provider.uuid}/allocations")
+        response.raise_for_status()
+        return ProviderReading.from_allocations(response.json().get("allocations") or {})
 
     def allocations_of(self, consumer: str) -> dict[str, dict]:
         """GET /allocations/{consumer}: {rp_uuid: {"resources": {...}, ...}}

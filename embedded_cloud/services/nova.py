@@ -15,6 +15,7 @@ from ..context import REGION, Ctx, ini
 from ..launch import launch_argv
 from ..layout import venv_prefix
 from ..processes import ProcessSpec
+from ..nova_options import merged
 from ..state import written_file
 from . import mariadb, rabbitmq
 from .http_probe import answers
@@ -82,7 +83,7 @@ def write_config(ctx: Ctx) -> None:
         "vnc": {"enabled": False},
         "service_user": {"send_service_user_token": False},
     }
-    written_file(etc / "nova.conf", ini(common))
+    written_file(etc / "nova.conf", ini(merged(common, ctx.state.nova_options)))
     written_file(etc / "nova-db.conf", ini({
         "api_database": {"connection": ctx.db_url("nova_api")},
         "database": {"connection": ctx.db_url("nova_cell1")},

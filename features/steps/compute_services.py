@@ -7,7 +7,7 @@ from hamcrest import assert_that
 from acceptance import step_types
 from acceptance.cloud_waits import wait_for_service_state
 from acceptance.matchers import has_service_state
-from acceptance.step_support import host_of_role, sample_usages
+from acceptance.step_support import host_of_role, names_the_request, sample_usages
 from acceptance.step_types import KILLED, TARGET
 
 step_types.register()
@@ -68,21 +68,25 @@ def wait_for_state(context, role, **state):
 
 
 @then("the compute service of the {role:HostRole} is down")
+@names_the_request
 def step_is_down(context, role):
     wait_for_state(context, role, state="down")
 
 
 @then("the compute service of the {role:HostRole} is up and disabled")
+@names_the_request
 def step_up_and_disabled(context, role):
     wait_for_state(context, role, state="up", status="disabled")
 
 
 @then("the compute service of the {role:HostRole} is up, enabled and not forced down")
+@names_the_request
 def step_healthy(context, role):
     wait_for_state(context, role, state="up", status="enabled", forced_down=False)
 
 
 @then('the compute service of the {role:HostRole} is still disabled with the reason "{reason}"')
+@names_the_request
 def step_still_disabled(context, role, reason):
     host = host_of_role(context, role)
     assert_that(

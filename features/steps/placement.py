@@ -21,7 +21,9 @@ from acceptance.step_support import (
     attach_usages,
     bounded_by_delete,
     host_of_role,
+    names_the_request,
     provider_names,
+    record_baseline,
     sample_usages,
     usages_of_host,
 )
@@ -32,8 +34,7 @@ step_types.register()
 @given("the Placement usages of every compute host are recorded as the baseline")
 def step_baseline(context):
     world = context.world
-    hosts = sorted(context.suite.placement.providers_by_host())
-    world.baseline = {host: usages_of_host(context, host) for host in hosts}
+    world.baseline = record_baseline(context)
     world.timeline.record("baseline" if not world.timeline.samples else "new baseline", world.baseline)
     world.baseline_sample = len(world.timeline.samples) - 1
 
@@ -50,12 +51,14 @@ def check_holds_flavor(context, label, host):
 
 
 @then('the server "{label}" holds exactly its flavor on the provider of its host')
+@names_the_request
 def step_holds_flavor_on_its_host(context, label):
     check_holds_flavor(context, label, context.world.server(label).host)
 
 
 @then('the server "{label}" holds exactly its flavor on the provider of the {role:HostRole}')
 @then('the server "{label}" still holds exactly its flavor on the provider of the {role:HostRole}')
+@names_the_request
 def step_holds_flavor_on_host(context, label, role):
     check_holds_flavor(context, label, host_of_role(context, role))
 
@@ -66,6 +69,7 @@ def allocations_probe(context, label):
 
 
 @then('at once, the server "{label}" holds no allocations')
+@names_the_request
 def step_no_allocations_now(context, label):
     assert_that(
         allocations_probe(context, label)(),
@@ -75,6 +79,7 @@ def step_no_allocations_now(context, label):
 
 
 @then('the server "{label}" holds no allocations')
+@names_the_request
 def step_no_allocations(context, label):
     what = f'allocations of server "{label}"'
     probe = bounded_by_delete(context, allocations_probe(context, label), what)
@@ -94,14 +99,16 @@ def check_usages(context, host, matcher, *, within=0.0, what):
     """Usages of ``host`` match now (within=0) or within ``within`` seconds;
     the usages sampled so far are attached either way."""
     try:
-        if within:
-            assert_that(
-                bounded_by_delete(context, lambda: usages_of_host(context, host), what),
-                eventually(matcher, within=within, policy=CLOUD_POLL),
-                what,
-            )
-        else:
-            assert_that(usages_of_host(context, host), matcher, what)
+        # Named before the samples below replace the call that showed the usages.
+        with context.suite.requests.names_last_call():
+            if within:
+                assert_that(
+                    bounded_by_delete(context, lambda: usages_of_host(context, host), what),
+                    eventually(matcher, within=within, policy=CLOUD_POLL),
+                    what,
+                )
+            else:
+                assert_that(usages_of_host(context, host), matcher, what)
     finally:
         sample_usages(context, "checked")
         attach_usages(context, what)
@@ -112,6 +119,7 @@ def baseline_of(context, host):
 
 
 @then('the usages of the server "{label}"\'s host rose by exactly its flavor')
+@names_the_request
 def step_host_usages_rose(context, label):
     booted = context.world.server(label)
     check_usages(
@@ -123,6 +131,7 @@ def step_host_usages_rose(context, label):
 
 
 @then('the usages of the {role:HostRole} are still raised by the flavor of the server "{label}"')
+@names_the_request
 def step_usages_still_raised(context, role, label):
     host = host_of_role(context, role)
     check_usages(
@@ -134,15 +143,17 @@ def step_usages_still_raised(context, role, label):
 
 
 @then("the usages of every other compute host are at the baseline")
+@names_the_request
 def step_other_hosts_at_baseline(context):
     busy = {booted.host for booted in context.world.servers.values()}
     others = {host: usages for host, usages in context.world.baseline.items() if host not in busy}
     try:
-        assert_that(
-            {host: usages_of_host(context, host) for host in others},
-            has_entries({host: has_usages(usages) for host, usages in others.items()}),
-            "usages of the compute hosts the scenario's servers are not on",
-        )
+        with context.suite.requests.names_last_call():
+            assert_that(
+                {host: usages_of_host(context, host) for host in others},
+                has_entries({host: has_usages(usages) for host, usages in others.items()}),
+                "usages of the compute hosts the scenario's servers are not on",
+            )
     finally:
         sample_usages(context, "checked")
         attach_usages(context, "usages of every compute host")
@@ -150,12 +161,14 @@ def step_other_hosts_at_baseline(context):
 
 @then("at once, the usages of the {role:HostRole} are back to the baseline")
 @then("the usages of the {role:HostRole} are at the baseline")
+@names_the_request
 def step_usages_at_baseline_now(context, role):
     host = host_of_role(context, role)
     check_usages(context, host, has_usages(baseline_of(context, host)), what=f"usages of the {role} host {host}")
 
 
 @then("the usages of the {role:HostRole} are back to the baseline")
+@names_the_request
 def step_usages_back_to_baseline(context, role):
     host = host_of_role(context, role)
     check_usages(

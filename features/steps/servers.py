@@ -5,7 +5,7 @@ from hamcrest import assert_that, contains_string, equal_to
 
 from acceptance import step_types
 from acceptance.cloud_waits import wait_for_server_status
-from acceptance.step_support import host_of_role, sample_usages
+from acceptance.step_support import host_of_role, names_the_request, sample_usages
 from acceptance.who_deleted import DeleteEvidence, shows_compute_delete, shows_local_delete
 from acceptance.world import BootedServer
 
@@ -50,6 +50,7 @@ def step_boot_on_host(context, label, role):
 
 
 @then('the server "{label}" becomes ACTIVE')
+@names_the_request
 def step_becomes_active(context, label):
     assert_active(settled(context, label), label)
     sample_usages(context, f'"{label}" active')
@@ -72,6 +73,7 @@ def step_delete(context, label):
 
 
 @then('the server "{label}" is gone')
+@names_the_request
 def step_gone(context, label):
     context.suite.creations.wait_until_server_gone(context.world.server(label).id)
 
@@ -81,6 +83,7 @@ def delete_evidence(context, label) -> DeleteEvidence:
 
 
 @then('nova-api deleted the server "{label}" itself, without the compute host')
+@names_the_request
 def step_local_delete(context, label):
     evidence = delete_evidence(context, label)
     assert_that(
@@ -92,6 +95,7 @@ def step_local_delete(context, label):
 
 
 @then('the compute host deleted the server "{label}", not nova-api alone')
+@names_the_request
 def step_compute_delete(context, label):
     evidence = delete_evidence(context, label)
     assert_that(
@@ -103,6 +107,7 @@ def step_compute_delete(context, label):
 
 
 @then('the server "{label}" goes to ERROR because no valid host was found')
+@names_the_request
 def step_no_valid_host(context, label):
     server = settled(context, label)
     assert_that(server.status, equal_to("ERROR"), f'server "{label}" should have been refused')
@@ -111,6 +116,7 @@ def step_no_valid_host(context, label):
 
 
 @then('the server "{label}" is still ACTIVE on the {role:HostRole}')
+@names_the_request
 def step_still_active(context, label, role):
     server = context.suite.compute.compute.get_server(context.world.server(label).id)
     assert_that(

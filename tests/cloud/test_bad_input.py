@@ -55,3 +55,13 @@ def test_down_never_signals_a_pid_that_now_belongs_to_somebody_else(tmp_path):
     finally:
         bystander.kill()
         bystander.wait()
+
+
+def test_a_nova_option_without_section_is_one_line_and_exit_2(tmp_path):
+    run_dir = tmp_path / "cloud"
+    result = cli(run_dir, "up", "--nova-option", "reclaim_instance_interval=3600")
+    assert_that(result.returncode, equal_to(2))
+    assert_that(result.stderr.strip().splitlines(), equal_to([
+        "embedded-cloud: --nova-option 'reclaim_instance_interval=3600' is not SECTION.KEY=VALUE; "
+        "e.g. --nova-option DEFAULT.reclaim_instance_interval=3600"]))
+    assert_that(run_dir.exists(), equal_to(False))

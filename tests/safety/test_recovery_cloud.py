@@ -106,3 +106,39 @@ def test_a_live_run_holds_its_ledger(safety_cloud, conn, tmp_path):
     finally:
         net.guard.uninstall()
         net.ledger.close()
+
+
+def test_a_dry_run_lists_what_it_would_put_back_and_changes_nothing(safety_cloud, conn, tmp_path):
+    from acceptance.ledger import cloud_key, ledger_path
+
+    prefix = killed_run(safety_cloud, tmp_path)
+    ledger = ledger_path(tmp_path, cloud_key(conn))
+    with open(ledger, "ab") as torn:
+        torn.write(b'{"event": "will_cr')  # a crash mid-write: a real run would end the line
+    ledger_before = ledger.read_bytes()
+    files_before = sorted(p.name for p in ledger.parent.iterdir())
+    flavors_before = sorted(f.name for f in conn.compute.flavors(is_public=None) if f.name.startswith(prefix))
+    command = [sys.executable, "-m", "acceptance.cleanup", "--embedded-dir",
+               str(safety_cloud.layout.root), "--run-dir", str(tmp_path)]
+    try:
+        dry = subprocess.run([*command, "--dry-run"], cwd=PROJECT, capture_output=True, text=True,
+                             timeout=120)
+        assert dry.returncode == 1, dry.stderr
+        assert f"cleanup: would undo: flavor {prefix}flavor" in dry.stdout
+        assert "compute2" in dry.stdout
+        assert "cleanup: dry run: nothing was changed" in dry.stdout
+        # Nothing changed: the ledger byte for byte, its directory, the cloud.
+        assert ledger.read_bytes() == ledger_before
+        assert sorted(p.name for p in ledger.parent.iterdir()) == files_before
+        assert flavors_before == [prefix + "flavor"]
+        assert sorted(f.name for f in conn.compute.flavors(is_public=None)
+                      if f.name.startswith(prefix)) == flavors_before
+        service = kit.services(conn)["compute2"]
+        assert service.is_forced_down
+        from embedded_cloud.cloud import EmbeddedCloud  # its state as the disk has it now
+
+        assert not EmbeddedCloud(safety_cloud.layout.root, progress=print).is_running("nova-compute-compute2")
+    finally:
+        put_back = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=300)
+    assert put_back.returncode == 0, put_back.stderr
+    assert_back(conn, prefix)

@@ -38,6 +38,12 @@ def test_too_short_secrets_are_not_registered():
     ("export OS_PASSWORD=hunter22", "hunter22"),
     ("application_credential_secret=xyz987", "xyz987"),
     ("token gAAAAABnNn1mXw7Zr0b7gSdF3YpqPZ", "gAAAAABnNn1mXw7Zr0b7gSdF3YpqPZ"),
+    ('RESP BODY: {"server": {"id": "4f1c", "adminPass": "Zq9bGx3kLm2P", "links": []}}', "Zq9bGx3kLm2P"),
+    ("{'adminPass': 'Zq9bGx3kLm2P'}", "Zq9bGx3kLm2P"),
+    ("adminPass=Zq9bGx3kLm2P", "Zq9bGx3kLm2P"),
+    ('{"new_password": "n3w-pw", "client_secret": "cl1ent"}', "n3w-pw"),
+    ('{"new_password": "n3w-pw", "client_secret": "cl1ent"}', "cl1ent"),
+    ('{"access_token": "opaque-tok-123"}', "opaque-tok-123"),
 ])
 def test_unregistered_secrets_are_caught_by_their_shape(text, leaked):
     assert leaked not in scrub(text)

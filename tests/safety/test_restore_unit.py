@@ -51,8 +51,8 @@ class _Compute:
         self.states = states  # id -> list of _Server, or None for a 404
         self.deletes = []
 
-    def delete_server(self, server_id, ignore_missing=True):
-        self.deletes.append(server_id)
+    def delete_server(self, server, ignore_missing=True, force=False):
+        self.deletes.append((server, force))
 
     def get_server(self, server_id):
         from openstack import exceptions
@@ -103,3 +103,34 @@ def test_deleted_is_said_only_after_a_404(tmp_path, monkeypatch):
         tmp_path, monkeypatch, {"s1": [_Server("ACTIVE", "deleting"), _Server("DELETED"), None]})
     assert problems == [] and outstanding == []
     assert [line for line in lines if "deleted" in line] == [f"restore: server {PREFIX}s1 (s1) deleted"]
+def test_a_server_the_cloud_only_soft_deleted_is_force_deleted(tmp_path, monkeypatch):
+    """reclaim_instance_interval > 0: DELETE leaves it SOFT_DELETED (another
+    DELETE would soft-delete again); restore force-deletes it, as Tempest does."""
+    from types import SimpleNamespace
+
+    from openstack import exceptions
+
+    import acceptance.restore as restore_module
+
+    monkeypatch.setattr(restore_module, "REDELETE_EVERY", 0.0)
+    monkeypatch.setattr(restore_module, "POLL_EVERY", 0.0)
+    calls, servers = [], {"id-s": SimpleNamespace(id="id-s", status="ACTIVE", task_state=None)}
+
+    def get_server(server_id):
+        if server_id not in servers:
+            raise exceptions.NotFoundException("gone")
+        return servers[server_id]
+
+    def delete_server(server, ignore_missing=True, force=False):
+        calls.append("force delete" if force else "delete")
+        if force:
+            servers.pop(server.id)
+        elif server in servers:
+            servers[server].status = "SOFT_DELETED"
+
+    conn = SimpleNamespace(compute=SimpleNamespace(get_server=get_server, delete_server=delete_server))
+    with Ledger.open(tmp_path, "k", PREFIX) as ledger:
+        ledger.created("server", PREFIX + "s", "id-s")
+        assert restore(conn, ledger, timeout=5, log=lambda line: None) == []
+        assert calls == ["delete", "force delete"]
+        assert not ledger.outstanding()

@@ -2,6 +2,8 @@ import logging
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
+
 from acceptance.request_log import RequestCounter, ServiceResolver, url_without_query
 
 ENDPOINTS = [
@@ -12,9 +14,10 @@ ENDPOINTS = [
 ]
 
 
-def response(method, url, status):
+def response(method, url, status, headers=None):
     request = SimpleNamespace(method=method, url=url, headers={"X-Auth-Token": "secret-token"})
-    return SimpleNamespace(request=request, status_code=status, elapsed=timedelta(seconds=0.25))
+    return SimpleNamespace(request=request, status_code=status, elapsed=timedelta(seconds=0.25),
+                           headers=headers or {})
 
 
 def counter():
@@ -69,12 +72,38 @@ def test_no_catalog_is_needed_while_nothing_was_counted():
     assert requests.counts() == [] and made == []
 
 
-def test_the_log_line_has_method_url_status_and_time_but_no_header(caplog):
+def test_the_log_line_has_method_url_status_time_and_request_id_but_no_other_header(caplog):
     requests, _ = counter()
     with caplog.at_level(logging.DEBUG, logger="acceptance.http"):
-        requests.on_response(response("GET", "http://127.0.0.1:8774/v2.1/servers?host=c1", 200))
-    assert caplog.messages == ["GET http://127.0.0.1:8774/v2.1/servers?host=c1 -> 200 (0.250 s)"]
-    assert "secret-token" not in caplog.text
+        requests.on_response(response("GET", "http://127.0.0.1:8774/v2.1/servers?host=c1", 200,
+                                      {"x-openstack-request-id": "req-1234", "X-Subject-Token": "tok"}))
+        requests.on_response(response("GET", "http://127.0.0.1:8778/", 200,
+                                      {"openstack-request-id": "req-5678"}))
+        requests.on_response(response("GET", "http://127.0.0.1:8778/", 502))
+    assert caplog.messages == ["GET http://127.0.0.1:8774/v2.1/servers?host=c1 -> 200 (0.250 s) req-1234",
+                               "GET http://127.0.0.1:8778/ -> 200 (0.250 s) req-5678",
+                               "GET http://127.0.0.1:8778/ -> 502 (0.250 s) -"]
+    assert "secret-token" not in caplog.text and "tok" not in caplog.text
+
+
+def test_a_failed_check_names_the_last_request_and_its_id_once():
+    requests, _ = counter()
+    requests.on_response(response("GET", "http://127.0.0.1:8778/allocations/c1", 200,
+                                  {"x-openstack-request-id": "req-aaaa"}))
+    with pytest.raises(AssertionError) as raised:
+        with requests.names_last_call():
+            with requests.names_last_call():  # nested: named once, by the innermost
+                raise AssertionError("allocations of server \"doomed\"\nExpected: none")
+    assert str(raised.value) == ('allocations of server "doomed"\nExpected: none\n'
+                                 "     seen in: GET http://127.0.0.1:8778/allocations/c1 -> 200, "
+                                 "request id req-aaaa")
+
+
+def test_without_a_request_yet_a_failed_check_is_left_as_it_is():
+    requests, _ = counter()
+    with pytest.raises(AssertionError, match="^plain$"):
+        with requests.names_last_call():
+            raise AssertionError("plain")
 
 
 def test_hook_attaches_to_the_connections_requests_session():

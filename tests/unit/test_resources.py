@@ -284,3 +284,51 @@ def test_only_a_create_the_cloud_refused_is_reported_as_not_found(error, forgott
     if forgotten:
         expected.append(("ledger.not_found", "flavor", "accept-0000abcd-small"))
     assert calls == expected
+
+
+class SoftDeletingCompute(FakeCompute):
+    """A cloud with reclaim_instance_interval > 0: DELETE only soft-deletes a
+    server; a force delete removes it."""
+
+    def delete_server(self, server, ignore_missing=True, force=False):
+        if force:
+            self.calls.append(("force delete server", server.id))
+            self.servers.pop(server.id, None)
+            return
+        self.calls.append(("delete server", server))
+        if server in self.servers:
+            self.servers[server].status = "SOFT_DELETED"
+
+
+def soft_deleting_creations():
+    calls = []
+    compute = SoftDeletingCompute(calls)
+    made = Creations(SimpleNamespace(compute=compute), "accept-0000abcd-", FAST, Ledger(calls))
+    server = made.boot_server("resident", flavor=SimpleNamespace(id="f1"), image_id="i1",
+                              cleanups=(cleanups := CleanupStack()))
+    server.task_state = None
+    return made, server, cleanups, calls
+
+
+def test_a_soft_delete_fails_the_wait_at_once_and_says_what_the_cloud_did():
+    from acceptance.cloud_waits import ServerSoftDeleted
+
+    made, server, _, calls = soft_deleting_creations()
+    made.delete_server(server.id)
+    with pytest.raises(ServerSoftDeleted) as raised:
+        made.wait_until_server_gone(server.id)
+    assert str(raised.value).startswith(
+        "server accept-0000abcd-resident (id-accept-0000abcd-resident) is SOFT_DELETED: this cloud "
+        "has reclaim_instance_interval > 0")
+    assert ("force delete server", server.id) not in calls  # a step only looks
+
+
+def test_the_cleanup_force_deletes_a_soft_deleted_server_and_confirms_it_gone():
+    made, server, cleanups, calls = soft_deleting_creations()
+    calls.clear()
+    assert cleanups.run_all() == []
+    assert calls == [
+        ("delete server", server.id),
+        ("force delete server", server.id),
+        ("ledger.deleted", "server", server.id),
+    ]
