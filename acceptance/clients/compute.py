@@ -8,6 +8,12 @@ COMPUTE_BINARY = "nova-compute"
 # Nova records this event when nova-compute itself terminates an instance; a
 # local delete (done by nova-api) has none.
 COMPUTE_TERMINATE_EVENT = "compute_terminate_instance"
+# Server moves are asked for at a fixed microversion, not the negotiated one,
+# because the outcome depends on it: from 2.95 an evacuated server arrives
+# SHUTOFF (below, ACTIVE); 2.91 lets an admin unshelve onto a named host.
+EVACUATE_MICROVERSION = "2.95"
+UNSHELVE_TO_HOST_MICROVERSION = "2.91"
+EVACUATION = "evacuation"  # a migration's migration_type
 
 
 class ComputeClient:
@@ -41,3 +47,27 @@ class ComputeClient:
         # Nova lists actions newest first.
         detail = self.compute.get_server_action(actions[0].request_id, server_id)
         return [event.event for event in detail.events or ()]
+
+    # ------------------------------------------------------------- moves
+    def _action(self, server_id: str, body: dict, microversion: str) -> None:
+        response = self.compute.post(f"/servers/{server_id}/action", json=body, microversion=microversion)
+        exceptions.raise_from_response(response)
+
+    def evacuate(self, server_id: str, host: str) -> None:
+        """Rebuild the server of a down host on ``host`` (admin); returns once accepted."""
+        self._action(server_id, {"evacuate": {"host": host}}, EVACUATE_MICROVERSION)
+
+    def shelve(self, server_id: str) -> None:
+        self._action(server_id, {"shelve": None}, UNSHELVE_TO_HOST_MICROVERSION)
+
+    def unshelve(self, server_id: str, host: str) -> None:
+        self._action(server_id, {"unshelve": {"host": host}}, UNSHELVE_TO_HOST_MICROVERSION)
+
+    def evacuations(self, server_id: str) -> list:
+        """The server's evacuation migrations (records of soft-deleted servers are hidden)."""
+        return list(self.compute.migrations(server_id=server_id, migration_type=EVACUATION))
+
+    def evacuations_from(self, host: str, status: str) -> list:
+        """Evacuation migrations off ``host`` in ``status`` (e.g. ``done``: not yet cleaned
+        up by the source's nova-compute, which keeps nova from un-forcing it)."""
+        return list(self.compute.migrations(source_compute=host, migration_type=EVACUATION, status=status))
