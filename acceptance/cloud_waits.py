@@ -96,14 +96,16 @@ def wait_for_heartbeat(compute: ComputeClient, host: str, previous: str | None, 
 
 
 
-def wait_for_server_settled_on(compute: ComputeClient, server_id: str, status: str, host: str, timeout: float):
-    """The server once it is ``status`` on ``host`` with no task under way (a
-    move shows the old host, or the new status, a moment before it is done)."""
+def wait_for_server_settled_on(compute: ComputeClient, server_id: str, status: str, host: str | None,
+                               timeout: float):
+    """The server once it is ``status`` on ``host`` (None: on no host, as when
+    offloaded) with no task under way: a move shows the new status a moment
+    before its new host, and its host a moment before it is done."""
     return wait_for(
         lambda: compute.server_or_none(server_id),
         has_properties(status=status, compute_host=host, task_state=None),
         timeout=timeout,
-        what=f"server {server_id} to be {status} on {host}",
+        what=f"server {server_id} to be {status} on {host or 'no host'}",
         policy=CLOUD_POLL,
     )
 
