@@ -24,6 +24,8 @@ LOCAL_DELETE_KILLED = "A local delete after nova-compute was killed (kill -9) fr
 HEAL = "Allocations left behind by a local delete are freed when nova-compute starts again"
 NOTHING_TWICE = "Restarting nova-compute after a clean local delete frees nothing twice"
 DISABLED = "Deleting a server on a disabled host is an ordinary delete"
+EVACUATED_SOURCE_RESTART = "The source host, started again, removes the evacuated server's allocations there"
+UNSHELVE_ELSEWHERE = "Unshelving onto the other host while the original host is down claims exactly the flavor there"
 
 # defect -> {scenario: a fragment of its failure message}
 CATCHES = {
@@ -45,8 +47,16 @@ CATCHES = {
         HEAL: "to be deleted",
         NOTHING_TWICE: "usages of the target host",
     },
+    "evacuate-keeps-source-allocations": {
+        EVACUATED_SOURCE_RESTART: 'allocations of server "evacuee"',
+    },
+    "unshelve-claims-old-host": {
+        UNSHELVE_ELSEWHERE: 'allocations of server "shelved"',
+    },
 }
-SERVICE = {"no-heal-on-startup": "nova-compute"}  # the others are nova-api's
+# The others are nova-api's.
+SERVICE = dict.fromkeys(["no-heal-on-startup", "evacuate-keeps-source-allocations", "unshelve-claims-old-host"],
+                        "nova-compute")
 
 
 def run_suite(cloud, workdir) -> tuple[dict[str, tuple[str, str]], str]:
