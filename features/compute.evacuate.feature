@@ -29,6 +29,8 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     Then the server "evacuee" arrives SHUTOFF on the other host
     And the evacuation of the server "evacuee" is done
     And the server "evacuee" holds exactly its flavor on each provider of the target host and the other host
+    And the usages of the target host are still raised by the flavor of the server "evacuee"
+    And the usages of the server "evacuee"'s host rose by exactly its flavor
 
   Scenario: The source host, started again, removes the evacuated server's allocations there
     Given the server "evacuee" is ACTIVE on the target host
@@ -63,3 +65,4 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     When nova-compute on the target host is started again
     And the compute service of the target host is no longer forced down
     Then the compute service of the target host is up, enabled and not forced down
+    And the usages of the target host are at the baseline
