@@ -95,7 +95,6 @@ def wait_for_heartbeat(compute: ComputeClient, host: str, previous: str | None, 
     )
 
 
-
 def wait_for_server_settled_on(compute: ComputeClient, server_id: str, status: str, host: str | None,
                                timeout: float):
     """The server once it is ``status`` on ``host`` (None: on no host, as when

@@ -11,9 +11,9 @@ Order matters:
    host disabled before the run stays disabled) while it is still forced
    down, wait for a fresh heartbeat, and only then put back
    ``forced_down`` (after an evacuation, once the started compute has
-   completed it: ``acceptance.unforce``) and wait until it is up. A compute that sends no
-   heartbeat is left forced down and reported: un-forcing a dead compute
-   lets the scheduler count on it.
+   completed it: ``acceptance.unforce``) and wait until it is up. A
+   compute that sends no heartbeat is left forced down and reported:
+   un-forcing a dead compute lets the scheduler count on it.
 
 Every step is tried; failures come back as one line each instead of
 stopping at the first. Each item is marked done in the ledger only once
