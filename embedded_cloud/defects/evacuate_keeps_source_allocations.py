@@ -18,7 +18,9 @@ warns about allocations of instances it does not manage, it never removes them.
 
 Caught by: features/compute.evacuate.feature "The source host, started again,
 removes the evacuated server's allocations there" ('allocations of server
-"evacuee"' ... 'also holds VCPU=1, ... on provider compute1'). nova's own
+"evacuee"' ... 'also holds VCPU=1, ... on provider compute1'), and "The source
+host is un-forced only after it has started and cleaned up" at its last step
+("usages of the target host" not back to the baseline). nova's own
 functional test of the same: nova.tests.functional.test_servers.
 ServerMovingTests.test_evacuate_clean_hypervisor (and its siblings).
 """

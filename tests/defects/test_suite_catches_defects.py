@@ -25,6 +25,7 @@ HEAL = "Allocations left behind by a local delete are freed when nova-compute st
 NOTHING_TWICE = "Restarting nova-compute after a clean local delete frees nothing twice"
 DISABLED = "Deleting a server on a disabled host is an ordinary delete"
 EVACUATED_SOURCE_RESTART = "The source host, started again, removes the evacuated server's allocations there"
+SOURCE_UNFORCED = "The source host is un-forced only after it has started and cleaned up"
 UNSHELVE_ELSEWHERE = "Unshelving onto the other host while the original host is down claims exactly the flavor there"
 
 # defect -> {scenario: a fragment of its failure message}
@@ -49,6 +50,7 @@ CATCHES = {
     },
     "evacuate-keeps-source-allocations": {
         EVACUATED_SOURCE_RESTART: 'allocations of server "evacuee"',
+        SOURCE_UNFORCED: "usages of the target host",  # the source's usages stay raised
     },
     "unshelve-claims-old-host": {
         UNSHELVE_ELSEWHERE: 'allocations of server "shelved"',
