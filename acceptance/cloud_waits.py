@@ -7,7 +7,7 @@ a long wait does not hammer the API.
 
 from __future__ import annotations
 
-from hamcrest import greater_than, has_property, is_in
+from hamcrest import empty, greater_than, has_properties, has_property, is_in
 from hamcrest.core.base_matcher import BaseMatcher
 
 from acceptance.clients.compute import ComputeClient, is_soft_deleted, soft_delete_message
@@ -164,3 +164,27 @@ def wait_for_heartbeats_to_stop(compute: ComputeClient, host: str, *, report_int
             f"(now {silence.last}) never stood still for {quiet:g} s in {error.waited} "
             f"(-D report_interval={report_interval:g})"
         ) from None
+def wait_for_server_settled_on(compute: ComputeClient, server_id: str, status: str, host: str | None,
+                               timeout: float):
+    """The server once it is ``status`` on ``host`` (None: on no host, as when
+    offloaded) with no task under way: a move shows the new status a moment
+    before its new host, and its host a moment before it is done."""
+    return wait_for(
+        lambda: compute.server_or_none(server_id),
+        has_properties(status=status, compute_host=host, task_state=None),
+        timeout=timeout,
+        what=f"server {server_id} to be {status} on {host or 'no host'}",
+        policy=CLOUD_POLL,
+    )
+
+
+def wait_for_evacuations_cleaned_up(compute: ComputeClient, host: str, timeout: float) -> None:
+    """Until no evacuation off ``host`` is ``done``: its nova-compute, started
+    again, has removed the evacuated servers and marked them ``completed``."""
+    wait_for(
+        lambda: [m.server_id for m in compute.evacuations_from(host, "done")],
+        empty(),
+        timeout=timeout,
+        what=f"the evacuations off {host} to be completed by its nova-compute",
+        policy=CLOUD_POLL,
+    )

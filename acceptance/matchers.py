@@ -165,18 +165,19 @@ def has_no_allocations(names: Mapping[str, str] | None = None) -> HasNoAllocatio
 
 
 class AllocatesExactly(BaseMatcher[AllocationsBody]):
-    def __init__(self, resources: Resources, on_provider: str, names: Mapping[str, str]) -> None:
+    def __init__(self, resources: Resources, on_providers: tuple[str, ...], names: Mapping[str, str]) -> None:
         self.resources = dict(resources)
-        self.on_provider = on_provider
+        self.on_providers = on_providers
         self.names = names
 
     def _differences(self, held: Mapping[str, Resources]) -> list[str]:
         differences = []
-        label = _provider_label(self.on_provider, self.names)
-        if self.on_provider not in held:
-            differences.append(f"holds nothing on provider {label}")
-        else:
-            actual = held[self.on_provider]
+        for provider in self.on_providers:
+            label = _provider_label(provider, self.names)
+            if provider not in held:
+                differences.append(f"holds nothing on provider {label}")
+                continue
+            actual = held[provider]
             wrong = [
                 f"{rc}={actual.get(rc, 0)} (expected {self.resources.get(rc, 0)})"
                 for rc in _ordered([*actual, *self.resources])
@@ -188,7 +189,7 @@ class AllocatesExactly(BaseMatcher[AllocationsBody]):
             sorted(
                 f"also holds {format_resources(resources)} on provider {_provider_label(rp, self.names)}"
                 for rp, resources in held.items()
-                if rp != self.on_provider
+                if rp not in self.on_providers
             )
         )
         return differences
@@ -198,9 +199,10 @@ class AllocatesExactly(BaseMatcher[AllocationsBody]):
         return held is not None and not self._differences(held)
 
     def describe_to(self, description: Description) -> None:
+        where = " and ".join(f"provider {_provider_label(rp, self.names)}" for rp in self.on_providers)
+        each = " each" if len(self.on_providers) > 1 else ""
         description.append_text(
-            f"allocations of exactly {format_resources(self.resources)} on provider "
-            f"{_provider_label(self.on_provider, self.names)} and nothing elsewhere"
+            f"allocations of exactly {format_resources(self.resources)}{each} on {where} and nothing elsewhere"
         )
 
     def describe_mismatch(self, item: Any, mismatch_description: Description) -> None:
@@ -224,7 +226,15 @@ def allocates_exactly(
     names = dict(names or {})
     if provider_name:
         names[on_provider] = provider_name
-    return AllocatesExactly(resources, on_provider, names)
+    return AllocatesExactly(resources, (on_provider,), names)
+
+
+def allocates_exactly_on_each(
+    resources: Resources, providers: Iterable[str], *, names: Mapping[str, str] | None = None
+) -> AllocatesExactly:
+    """Exactly ``resources`` on every one of ``providers`` and nothing elsewhere:
+    an evacuated server's consumer while its source host is down."""
+    return AllocatesExactly(resources, tuple(providers), dict(names or {}))
 
 
 SERVICE_FIELDS = ("host", "status", "state", "forced_down", "disabled_reason")

@@ -24,7 +24,8 @@ stopped (``wait_for_heartbeats_to_stop``): forcing a live service down would
 let a stop that did nothing pass. A start returns once a new heartbeat came.
 
 A compute service is restored in one go, in the only order that works:
-start nova-compute (if the suite stopped it) -> un-force -> wait until up ->
+start nova-compute (if the suite stopped it) -> un-force (once evacuations
+off the host are completed: ``acceptance.unforce``) -> wait until up ->
 put its original status (and disabled reason) back. A service that was
 disabled before the suite touched it stays disabled.
 """
@@ -48,6 +49,7 @@ from acceptance.fault_control import KILL, STOP, FaultControl
 from acceptance.polling import SYSTEM_CLOCK, Clock
 from acceptance.prefix import new_run_prefix
 from acceptance.settings import NOVA_REPORT_INTERVAL, Timeouts
+from acceptance.unforce import unforce
 
 SERVER, FLAVOR = "server", "flavor"
 
@@ -282,9 +284,10 @@ class ServiceChanges:
             self.start(host)
         service = self.compute.compute_service(host)
         if bool(service.is_forced_down) != touched.original["forced_down"]:
-            self.conn.compute.update_service_forced_down(
-                touched.service_id, forced=touched.original["forced_down"]
-            )
+            if touched.original["forced_down"]:
+                self.conn.compute.update_service_forced_down(touched.service_id, forced=True)
+            else:  # after an evacuation, only once nova-compute cleaned up
+                unforce(self.conn, touched.service_id, host, self.timeouts.service_state)
         if touched.was_up and not touched.original["forced_down"]:
             wait_for_service_state(self.compute, host, self.timeouts.service_state, state="up")
         self._restore_status(touched, service)

@@ -10,9 +10,10 @@ Order matters:
    per service put back the original ``status``/``disabled_reason`` (a
    host disabled before the run stays disabled) while it is still forced
    down, wait for a fresh heartbeat, and only then put back
-   ``forced_down`` and wait until it is up. A compute that sends no
-   heartbeat is left forced down and reported: un-forcing a dead compute
-   lets the scheduler count on it.
+   ``forced_down`` (after an evacuation, once the started compute has
+   completed it: ``acceptance.unforce``) and wait until it is up. A
+   compute that sends no heartbeat is left forced down and reported:
+   un-forcing a dead compute lets the scheduler count on it.
 
 Every step is tried; failures come back as one line each instead of
 stopping at the first. Each item is marked done in the ledger only once
@@ -29,6 +30,8 @@ from openstack import exceptions as sdk_exceptions
 
 from acceptance.clients.compute import ComputeClient
 from acceptance.ledger import Ledger, Outstanding, Resource, ServiceChange
+from acceptance.unforce import unforce
+from acceptance.waiters import WaitTimeout
 
 Log = Callable[[str], None]
 StartCompute = Callable[[str], None]
@@ -247,9 +250,12 @@ def _restore_service(conn, ledger: Ledger, change: ServiceChange, service, timeo
                     "then run python -m acceptance.cleanup"]
     try:
         if bool(service.is_forced_down) != forced_down:
-            conn.compute.update_service(change.service_id, forced_down=forced_down)
+            if forced_down:
+                conn.compute.update_service(change.service_id, forced_down=True)
+            else:  # after an evacuation, only once nova-compute cleaned up
+                unforce(conn, change.service_id, change.host, timeout)
             log(f"restore: {label} forced_down set back to {forced_down}")
-    except sdk_exceptions.SDKException as error:
+    except (sdk_exceptions.SDKException, WaitTimeout) as error:
         return [f"could not put back {label}: {_one_line(error)}"]
     if change.was_up and not forced_down:
         state = _wait_state(conn, change.service_id, "up", timeout)

@@ -19,6 +19,12 @@ def soft_delete_message(server) -> str:
             "reclaim_instance_interval > 0, so a delete on a live host only soft-deletes it and "
             "it keeps its allocations until it is reclaimed; the suite force-deletes it in its "
             "cleanups")
+# Server moves are asked for at a fixed microversion, not the negotiated one,
+# because the outcome depends on it: from 2.95 an evacuated server arrives
+# SHUTOFF (below, ACTIVE); 2.91 lets an admin unshelve onto a named host.
+EVACUATE_MICROVERSION = "2.95"
+UNSHELVE_TO_HOST_MICROVERSION = "2.91"
+EVACUATION = "evacuation"  # a migration's migration_type
 
 
 class ComputeClient:
@@ -63,3 +69,26 @@ class ComputeClient:
         except exceptions.ConflictException:
             return False  # its state moved on meanwhile: the next look decides
         return True
+    # ------------------------------------------------------------- moves
+    def _action(self, server_id: str, body: dict, microversion: str) -> None:
+        response = self.compute.post(f"/servers/{server_id}/action", json=body, microversion=microversion)
+        exceptions.raise_from_response(response)
+
+    def evacuate(self, server_id: str, host: str) -> None:
+        """Rebuild the server of a down host on ``host`` (admin); returns once accepted."""
+        self._action(server_id, {"evacuate": {"host": host}}, EVACUATE_MICROVERSION)
+
+    def shelve(self, server_id: str) -> None:
+        self._action(server_id, {"shelve": None}, UNSHELVE_TO_HOST_MICROVERSION)
+
+    def unshelve(self, server_id: str, host: str) -> None:
+        self._action(server_id, {"unshelve": {"host": host}}, UNSHELVE_TO_HOST_MICROVERSION)
+
+    def evacuations(self, server_id: str) -> list:
+        """The server's evacuation migrations (records of soft-deleted servers are hidden)."""
+        return list(self.compute.migrations(server_id=server_id, migration_type=EVACUATION))
+
+    def evacuations_from(self, host: str, status: str) -> list:
+        """Evacuation migrations off ``host`` in ``status`` (e.g. ``done``: not yet cleaned
+        up by the source's nova-compute, which keeps nova from un-forcing it)."""
+        return list(self.compute.migrations(source_compute=host, migration_type=EVACUATION, status=status))

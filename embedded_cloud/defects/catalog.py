@@ -27,6 +27,10 @@ DEFECTS: dict[str, Defect] = {d.name: d for d in (
            "a delete on a disabled but live compute is done locally by nova-api"),
     Defect("ignore-forced-down", "nova-api", "ignore_forced_down",
            "a delete ignores forced_down and is cast to the dead compute"),
+    Defect("evacuate-keeps-source-allocations", "nova-compute", "evacuate_keeps_source_allocations",
+           "a restarted source host keeps the allocations of the servers evacuated off it"),
+    Defect("unshelve-claims-old-host", "nova-compute", "unshelve_claims_old_host",
+           "unshelving claims the flavor on the host the server was shelved from"),
 )}
 
 

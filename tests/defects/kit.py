@@ -20,6 +20,7 @@ from tests.openstack_kit import embedded_cloud_cli as cli
 
 PROJECT = Path(__file__).resolve().parents[2]
 HOST = "compute1"
+OTHER = "compute2"
 FLAVOR = "defects-tiny"
 PLACEMENT = "1.39"
 COMPUTE = "2.74"  # host-targeted boot; also past 2.21 (actions of deleted servers) and 2.53
@@ -120,6 +121,10 @@ class Cloud:
         response = self.conn.placement.get(f"/allocations/{consumer}", microversion=PLACEMENT)
         response.raise_for_status()
         return response.json()["allocations"]
+
+    def provider_id(self, host: str) -> str:
+        """The uuid of ``host``'s resource provider (named after its node, which is the host here)."""
+        return next(p.id for p in self.conn.placement.resource_providers() if p.name == host)
 
     def drop_allocations(self, consumer: str) -> None:
         """Tidy what a defect leaked, so the next test starts clean."""

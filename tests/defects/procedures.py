@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from .kit import Cloud, Doomed
+from acceptance.clients.compute import ComputeClient
+from acceptance.cloud_waits import wait_for_server_settled_on
+from tests.openstack_kit import wait_until
+
+from .kit import HOST, OTHER, Cloud, Doomed
 
 # The clean cloud's local delete is done in well under a second; the controls
 # allow this much, and a defect that hangs the delete shows by then.
@@ -51,3 +55,42 @@ def delete_on_disabled_live_compute(cloud: Cloud) -> Doomed:
     cloud.conn.compute.delete_server(server.id)
     assert cloud.gone_within(server.id, 30), "the server on a disabled compute was not deleted"
     return doomed
+
+
+def evacuate_then_restart_source(cloud: Cloud) -> Doomed:
+    """Boot on compute1, stop it, force it down, evacuate the server to compute2
+    (SHUTOFF there, 2.95), then start compute1 again."""
+    server = cloud.boot()
+    doomed = Doomed(server.id, cloud.allocations(server.id))
+    compute = ComputeClient(cloud.conn)
+    cloud.faults().stop_compute(HOST)
+    cloud.force_down(True)
+    compute.evacuate(server.id, OTHER)
+    wait_for_server_settled_on(compute, server.id, "SHUTOFF", OTHER, 60)
+    wait_until(lambda: [m.status for m in compute.evacuations(server.id)] == ["done"], 30,
+               "the evacuation migration done")
+    assert set(cloud.allocations(server.id)) == {cloud.provider_id(HOST), cloud.provider_id(OTHER)}, (
+        "while compute1 is down the evacuated server should hold its flavor on both hosts")
+    cloud.faults().start_compute(HOST)  # returns after its first heartbeat: its start-up is done
+    return doomed
+
+
+def unshelve_onto_other_host_while_old_is_down(cloud: Cloud) -> Doomed:
+    """Boot on compute1, shelve (offloaded at once), stop compute1, force it down,
+    unshelve onto compute2 (2.91)."""
+    server = cloud.boot()
+    doomed = Doomed(server.id, cloud.allocations(server.id))
+    compute = ComputeClient(cloud.conn)
+    compute.shelve(server.id)
+    wait_for_server_settled_on(compute, server.id, "SHELVED_OFFLOADED", None, 60)
+    cloud.faults().stop_compute(HOST)
+    cloud.force_down(True)
+    compute.unshelve(server.id, OTHER)
+    wait_for_server_settled_on(compute, server.id, "ACTIVE", OTHER, 60)
+    return doomed
+
+
+def delete(cloud: Cloud, server_id: str) -> None:
+    """A test's own server goes: the suite run after it takes down only hosts with none."""
+    cloud.conn.compute.delete_server(server_id, ignore_missing=True)
+    assert cloud.gone_within(server_id, 60), f"server {server_id} was not deleted"

@@ -24,6 +24,9 @@ LOCAL_DELETE_KILLED = "A local delete after nova-compute was killed (kill -9) fr
 HEAL = "Allocations left behind by a local delete are freed when nova-compute starts again"
 NOTHING_TWICE = "Restarting nova-compute after a clean local delete frees nothing twice"
 DISABLED = "Deleting a server on a disabled host is an ordinary delete"
+EVACUATED_SOURCE_RESTART = "The source host, started again, removes the evacuated server's allocations there"
+SOURCE_UNFORCED = "The source host is un-forced only after it has started and cleaned up"
+UNSHELVE_ELSEWHERE = "Unshelving onto the other host while the original host is down claims exactly the flavor there"
 
 # defect -> {scenario: a fragment of its failure message}
 CATCHES = {
@@ -54,9 +57,17 @@ CATCHES = {
         HEAL: "to be deleted",
         NOTHING_TWICE: "usages of the target host",
     },
+    "evacuate-keeps-source-allocations": {
+        EVACUATED_SOURCE_RESTART: 'allocations of server "evacuee"',
+        SOURCE_UNFORCED: "usages of the target host",  # the source's usages stay raised
+    },
+    "unshelve-claims-old-host": {
+        UNSHELVE_ELSEWHERE: 'allocations of server "shelved"',
+    },
 }
 SERVICE = {name: "nova-compute" for name in
-           ("no-heal-on-startup", "heal-only-periodic", "compute-delete-keeps-allocations")}
+           ("no-heal-on-startup", "heal-only-periodic", "compute-delete-keeps-allocations",
+            "evacuate-keeps-source-allocations", "unshelve-claims-old-host")}
 # the others are nova-api's
 
 

@@ -31,10 +31,10 @@ def test_the_command_renders_every_scenario_of_the_real_features(tmp_path):
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "living_spec: wrote spec.html (4 features)"
+    assert result.stdout.strip() == "living_spec: wrote spec.html (6 features)"
     text = text_of((tmp_path / "spec.html").read_text(encoding="utf-8"))
     titles = scenario_titles(FEATURES)
-    assert len(titles) == 4 + 7      # 4 features; 5 scenarios and 2 outlines
+    assert len(titles) == 6 + 14     # 6 features; 12 scenarios and 2 outlines
     missing = [title for title in titles if title not in text]
     assert missing == []
 

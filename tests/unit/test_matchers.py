@@ -6,6 +6,7 @@ from hamcrest.core.string_description import StringDescription
 
 from acceptance.matchers import (
     allocates_exactly,
+    allocates_exactly_on_each,
     format_resources,
     has_no_allocations,
     has_service_state,
@@ -192,6 +193,19 @@ def test_allocates_exactly_lists_every_difference_in_one_sentence():
 def test_allocates_exactly_refuses_a_whole_get_allocations_response():
     body = {"allocations": allocations(**{RP1: FLAVOR}), "consumer_generation": 1}
     assert "not an allocations body" in mismatch(allocates_exactly(FLAVOR, RP1), body)
+
+
+def test_allocates_exactly_on_each_matches_the_flavor_on_both_providers():
+    assert allocates_exactly_on_each(FLAVOR, (RP1, RP2)).matches(allocations(**{RP1: FLAVOR, RP2: FLAVOR}))
+
+
+def test_allocates_exactly_on_each_names_the_provider_that_lacks_it():
+    matcher = allocates_exactly_on_each(FLAVOR, (RP1, RP2), names={RP1: "compute1", RP2: "compute2"})
+    assert describe(matcher) == (
+        f"allocations of exactly VCPU=1, MEMORY_MB=512, DISK_GB=1 each on provider compute1 ({RP1}) "
+        f"and provider compute2 ({RP2}) and nothing elsewhere"
+    )
+    assert mismatch(matcher, allocations(**{RP2: FLAVOR})) == f"holds nothing on provider compute1 ({RP1})"
 
 
 # has_service_state

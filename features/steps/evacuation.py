@@ -1,0 +1,80 @@
+"""Steps about evacuating a server off a dead host, and what its migration says."""
+
+from behave import then, when
+from hamcrest import assert_that, equal_to
+
+from acceptance import step_types
+from acceptance.cloud_waits import CLOUD_POLL, wait_for_server_settled_on
+from acceptance.flavors import resources_of
+from acceptance.matchers import allocates_exactly_on_each
+from acceptance.step_support import host_of_role, provider_names, sample_usages
+from acceptance.step_types import OTHER, TARGET
+from acceptance.unforce import refused_for_evacuations
+from acceptance.waiters import wait_for
+
+step_types.register()
+
+
+@when('the server "{label}" is evacuated to the {role:HostRole}')
+def step_evacuate(context, label, role):
+    context.suite.compute.evacuate(context.world.server(label).id, host_of_role(context, role))
+
+
+@then('the server "{label}" arrives SHUTOFF on the {role:HostRole}')
+def step_arrives_shutoff(context, label, role):
+    booted, host = context.world.server(label), host_of_role(context, role)
+    suite = context.suite
+    wait_for_server_settled_on(suite.compute, booted.id, "SHUTOFF", host, suite.settings.timeouts.server_active)
+    booted.host = host
+    sample_usages(context, f'"{label}" evacuated')
+
+
+def evacuation_statuses(context, label):
+    return [m.status for m in context.suite.compute.evacuations(context.world.server(label).id)]
+
+
+@then('the evacuation of the server "{label}" is done')
+def step_evacuation_done(context, label):
+    # The destination marks it done a moment after the server settles.
+    wait_for(
+        lambda: evacuation_statuses(context, label),
+        equal_to(["done"]),
+        timeout=context.suite.settings.timeouts.server_active,
+        what=f'the evacuation migration of server "{label}" to be done',
+        policy=CLOUD_POLL,
+    )
+
+
+@then('at once, the evacuation of the server "{label}" is completed')
+def step_evacuation_completed(context, label):
+    assert_that(
+        evacuation_statuses(context, label),
+        equal_to(["completed"]),
+        f'the evacuation migrations of server "{label}" once its source host has started',
+    )
+
+
+@then('the server "{label}" holds exactly its flavor on each provider of the target host and the other host')
+def step_holds_flavor_on_both(context, label):
+    booted, placement = context.world.server(label), context.suite.placement
+    providers = [placement.provider_of(host_of_role(context, role)).uuid for role in (TARGET, OTHER)]
+    assert_that(
+        placement.allocations_of(booted.id),
+        allocates_exactly_on_each(resources_of(booted.flavor), providers, names=provider_names(context)),
+        f'allocations of server "{label}"',
+    )
+
+
+@then("un-forcing the compute service of the {role:HostRole} is refused because done evacuations remain")
+def step_unforce_refused(context, role):
+    host = host_of_role(context, role)
+    try:
+        context.suite.services.unforce(host)
+        outcome = "it was accepted"
+    except Exception as error:  # noqa: BLE001 - any other answer is the mismatch shown
+        outcome = "refused for evacuations" if refused_for_evacuations(error) else f"it failed: {error}"
+    assert_that(
+        outcome,
+        equal_to("refused for evacuations"),
+        f"un-forcing the compute service of {host} while its evacuations are done",
+    )
