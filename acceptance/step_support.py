@@ -43,8 +43,12 @@ def record_baseline(context) -> dict[str, dict[str, int]]:
         if host in exact:
             usages[host] = placement.usages(provider)
         else:
+            # The classes from the provider's usages (0 where nothing is
+            # allocated: an empty baseline would match anything), the amounts
+            # from its consumers, so both come from the same read.
+            classes = placement.usages(provider)
             world.baseline_readings[host] = placement.reading(provider)
-            usages[host] = world.baseline_readings[host].totals
+            usages[host] = {**dict.fromkeys(classes, 0), **world.baseline_readings[host].totals}
     return usages
 
 
@@ -61,7 +65,7 @@ def usages_of_host(context, host: str) -> dict[str, int]:
     changes = foreign_changes(baseline, now, ours)
     if changes:
         note(context, describe(host, changes))
-    return without_foreign(baseline, now, ours)
+    return {**dict.fromkeys(world.baseline.get(host, {}), 0), **without_foreign(baseline, now, ours)}
 
 
 def note(context, line: str) -> None:
