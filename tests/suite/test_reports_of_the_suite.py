@@ -75,9 +75,8 @@ def test_report_shows_every_step_with_its_status_and_time(suite_run):
         lines = [text_of(line) for line in STEP_LINE.findall(section)]
         expected = [f"{step.keyword} {step.name}" for step in SCENARIOS[name].all_steps]
         assert [line.rsplit("passed", 1)[0] for line in lines] == expected, name
-        # Any of format_duration's forms (0.012s, 12.3s, 2m 05.0s): how long a
-        # step takes on a busy machine is not the report's business.
-        assert all(re.search(r"passed(\d+m )?\d+\.\d+s$", line) for line in lines), lines
+        # Any of format_duration's forms: a restart takes over 10 s on a busy machine.
+        assert all(re.search(r"passed(\d+\.\d{1,3}|\d+m \d\d\.\d)s$", line) for line in lines), lines
         assert re.search(r'<span class="duration">[\dm .]+s</span>', section), name
 
 
