@@ -57,3 +57,15 @@ def put_every_compute_back(cloud, conn) -> None:
         if service.is_forced_down or service.status != "enabled":
             conn.compute.update_service(service.id, forced_down=False, status="enabled")
     wait_until(lambda: healthy(conn), 60, "every compute enabled and up")
+
+
+def ledgered_server(conn, ledger, prefix: str, name: str, host: str):
+    """A flavor and a server on ``host``, each recorded in ``ledger`` around
+    its create call, as the suite records them: (flavor, server)."""
+    ledger.will_create("flavor", prefix + "flavor")
+    flavor = make_flavor(conn, prefix + "flavor")
+    ledger.created("flavor", flavor.name, flavor.id)
+    ledger.will_create("server", prefix + name)
+    server = boot(conn, prefix + name, flavor.id, host=host)
+    ledger.created("server", server.name, server.id)
+    return flavor, server

@@ -66,12 +66,7 @@ def test_restore_after_an_interrupted_evacuation_leaves_the_cloud_as_it_was(safe
     before = kit.provider_usages(conn)
     prefix = new_run_prefix()
     ledger = Ledger.open(tmp_path, cloud_key(conn), prefix)
-    ledger.will_create("flavor", prefix + "flavor")
-    flavor = kit.make_flavor(conn, prefix + "flavor")
-    ledger.created("flavor", flavor.name, flavor.id)
-    ledger.will_create("server", prefix + "evacuee")
-    server = kit.boot(conn, prefix + "evacuee", flavor.id, host=SOURCE)
-    ledger.created("server", server.name, server.id)
+    _, server = kit.ledgered_server(conn, ledger, prefix, "evacuee", SOURCE)
     service = kit.services(conn)[SOURCE]
     ledger.will_change_service(service.id, SOURCE, "nova-compute", {
         "forced_down": False, "status": "enabled", "disabled_reason": None, "state": "up"})

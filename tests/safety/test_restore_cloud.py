@@ -17,12 +17,7 @@ def test_restore_after_a_partial_scenario_leaves_the_cloud_as_it_was(safety_clou
     ledger = Ledger.open(tmp_path, cloud_key(conn), prefix)
 
     # A flavor and a server, each recorded around its create call.
-    ledger.will_create("flavor", prefix + "flavor")
-    flavor = kit.make_flavor(conn, prefix + "flavor")
-    ledger.created("flavor", flavor.name, flavor.id)
-    ledger.will_create("server", prefix + "server")
-    server = kit.boot(conn, prefix + "server", flavor.id, host="compute1")
-    ledger.created("server", server.name, server.id)
+    kit.ledgered_server(conn, ledger, prefix, "server", "compute1")
     # A flavor whose create went through but whose id never reached the
     # ledger (the run died in between): found again by its prefixed name.
     ledger.will_create("flavor", prefix + "orphan")
