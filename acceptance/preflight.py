@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
+from acceptance.clients.compute import EVACUATE_MICROVERSION, UNSHELVE_TO_HOST_MICROVERSION
 from acceptance.redaction import scrub
 from acceptance.settings import SuiteSettings
 
@@ -36,6 +37,11 @@ COMPUTE_CALLS = {
     "2.37": "boot a server with networks='none'",
     "2.53": "address compute services by UUID (force down, disable)",
     "2.74": "boot a server onto a named host",
+}
+# Calls only some scenarios make, by tag: needed only when such a scenario is selected.
+TAGGED_COMPUTE_CALLS = {
+    "evacuate": (EVACUATE_MICROVERSION, "evacuate a server, which then arrives SHUTOFF"),
+    "shelve": (UNSHELVE_TO_HOST_MICROVERSION, "shelve a server and unshelve it onto a named host"),
 }
 PLACEMENT_MICROVERSION = "1.39"  # the suite's raw Placement calls use it
 TWO_COMPUTES_TAG = "two-computes"
@@ -76,9 +82,19 @@ def needs_for(features: Iterable, config, *, room: dict[str, int] | None = None)
     """
     selected = [scenario for feature in features for scenario in feature.walk_scenarios()
                 if scenario.should_run(config)]
-    two = any(TWO_COMPUTES_TAG in scenario.effective_tags for scenario in selected)
-    return Needs(scenarios=len(selected), computes=2 if two else (1 if selected else 0),
-                 room=dict(room or DEFAULT_ROOM))
+    tags = {tag for scenario in selected for tag in scenario.effective_tags}
+    calls = tuple(COMPUTE_CALLS) + tuple(version for tag, (version, _) in TAGGED_COMPUTE_CALLS.items()
+                                         if tag in tags)
+    return Needs(scenarios=len(selected), computes=2 if TWO_COMPUTES_TAG in tags else (1 if selected else 0),
+                 compute_calls=calls, room=dict(room or DEFAULT_ROOM))
+
+
+def _what_needs(version: str) -> str:
+    """What the suite does with ``version``, and how to run without it if only some scenarios need it."""
+    for tag, (tagged, what) in TAGGED_COMPUTE_CALLS.items():
+        if tagged == version:
+            return f"{what} (scenarios tagged @{tag}; leave them out with --tags='not @{tag}')"
+    return COMPUTE_CALLS.get(version, "make its calls")
 
 
 def run_preflight(conn_factory: Callable[[], object], settings: SuiteSettings,
@@ -106,8 +122,7 @@ def check_access(conn_factory: Callable[[], object], needs: Needs) -> Preflight:
             if _version_key(compute_max) < _version_key(version):
                 raise PreflightError(
                     f"the compute API goes up to microversion {compute_max}, but the suite needs "
-                    f"{version} to {COMPUTE_CALLS.get(version, 'make its calls')}; "
-                    "run the suite against a newer nova"
+                    f"{version} to {_what_needs(version)}; run the suite against a newer nova"
                 )
         placement_max = _placement_max(conn)
         if _version_key(placement_max) < _version_key(needs.placement_microversion):

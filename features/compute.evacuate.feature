@@ -1,4 +1,4 @@
-@admin @fault-control @changes-host @two-computes
+@admin @fault-control @changes-host @two-computes @evacuate
 Feature: Evacuating a server off a dead compute host leaves nothing behind in Placement
   When a compute host dies, an operator fences it (stops nova-compute, forces
   its service down) and evacuates its servers: nova rebuilds each one on

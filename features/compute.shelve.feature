@@ -1,4 +1,4 @@
-@admin @changes-host
+@admin @changes-host @shelve
 Feature: A shelved server holds nothing, and unshelving it off a dead host claims only the new one
   Shelving a server stops it; with nova's default `shelved_offload_time = 0`
   its compute host offloads it at once: the server is SHELVED_OFFLOADED, on

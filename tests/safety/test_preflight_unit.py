@@ -35,6 +35,45 @@ def test_needs_count_the_selected_scenarios_and_their_tags():
     assert (none.scenarios, none.computes) == (0, 0)
 
 
+def test_evacuate_and_shelve_scenarios_need_their_microversions_only_when_selected():
+    feature = parse_feature("""Feature: f
+  @evacuate
+  Scenario: moved
+    Given x
+  @shelve
+  Scenario: shelved
+    Given x
+  Scenario: plain
+    Given x
+""")
+    assert "2.95" in needs_for([feature], config()).compute_calls
+    assert "2.91" in needs_for([feature], config()).compute_calls
+    plain = needs_for([feature], config("--tags=not @evacuate and not @shelve")).compute_calls
+    assert not {"2.95", "2.91"} & set(plain)
+
+
+def test_an_older_nova_is_told_which_scenarios_to_leave_out():
+    from acceptance.preflight import Needs, PreflightError, check_access
+
+    class Proxy:
+        def get_endpoint_data(self):
+            return type("Data", (), {"max_microversion": (2, 90)})()
+
+        def services(self, binary):
+            return []
+
+    conn = type("Conn", (), {"compute": Proxy(), "authorize": lambda self: None})()
+    try:
+        check_access(lambda: conn, Needs(compute_calls=("2.37", "2.95")))
+    except PreflightError as error:
+        message = str(error)
+    else:
+        raise AssertionError("a compute API at 2.90 passed a need for 2.95")
+    assert message == ("the compute API goes up to microversion 2.90, but the suite needs 2.95 to "
+                       "evacuate a server, which then arrives SHUTOFF (scenarios tagged @evacuate; "
+                       "leave them out with --tags='not @evacuate'); run the suite against a newer nova")
+
+
 def test_fail_cleanly_exits_2_with_one_scrubbed_line():
     result = subprocess.run([sys.executable, "-c", textwrap.dedent("""
         from acceptance.preflight import fail_cleanly
