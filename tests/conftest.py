@@ -38,14 +38,35 @@ def embedded_cloud():
     cloud.down()
 
 
+class FollowingConnection:
+    """A connection to the session cloud that follows it across restarts: a
+    test that stops and starts the cloud gives it new ports, and a connection
+    made before would talk to the old ones (connection refused)."""
+
+    def __init__(self, clouds_yaml: Path, cloud: str, **versions) -> None:
+        self._clouds_yaml, self._cloud, self._versions = clouds_yaml, cloud, versions
+        self._seen: str | None = None
+        self._conn = None
+
+    def _current(self):
+        text = self._clouds_yaml.read_text()
+        if text != self._seen:
+            self._conn = connect(self._clouds_yaml, self._cloud, **self._versions)
+            self._seen = text
+        return self._conn
+
+    def __getattr__(self, name):
+        return getattr(self._current(), name)
+
+
 @pytest.fixture(scope="session")
 def admin_conn(embedded_cloud):
-    return connect(embedded_cloud.layout.clouds_yaml, compute_api_version="2.74")
+    return FollowingConnection(embedded_cloud.layout.clouds_yaml, ADMIN_CLOUD, compute_api_version="2.74")
 
 
 @pytest.fixture(scope="session")
 def member_conn(embedded_cloud):
-    return connect(embedded_cloud.layout.clouds_yaml, MEMBER_CLOUD, compute_api_version="2.74")
+    return FollowingConnection(embedded_cloud.layout.clouds_yaml, MEMBER_CLOUD, compute_api_version="2.74")
 
 
 def pytest_sessionstart(session):
