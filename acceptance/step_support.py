@@ -76,7 +76,7 @@ def note(context, line: str) -> None:
     context.world.notes.append(line)
     print(line)
     LOG.info("%s", line)
-    context.attach("text/plain", line.encode("utf-8"))
+    context.attach(TEXT_PLAIN, line.encode("utf-8"))
 
 
 def sample_usages(context, label: str) -> dict[str, dict[str, int]]:
@@ -123,10 +123,6 @@ def periodic_note(context, what: str) -> str:
             "clean-up (update_available_resource) could have freed what the check saw")
 
 
-def note(context, line: str) -> None:
-    """A line in the step's output and in the HTML report."""
-    print(line)
-    context.attach(TEXT_PLAIN, line)
 def names_the_request(step):
     """A check that fails in ``step`` names the request whose answer it read,
     with its request id, so an operator can follow it into the service's log."""

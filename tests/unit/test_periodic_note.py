@@ -9,8 +9,10 @@ from acceptance.step_support import bounded_by_delete
 def context(embedded: bool):
     attached = []
     settings = SimpleNamespace(uses_embedded_cloud=embedded)
-    return SimpleNamespace(suite=SimpleNamespace(settings=settings),
-                           attach=lambda mime, line: attached.append((mime, line)), attached=attached)
+    # behave's attach takes bytes; the note is text.
+    return SimpleNamespace(suite=SimpleNamespace(settings=settings), world=SimpleNamespace(notes=[]),
+                           attach=lambda mime, data: attached.append((mime, data.decode("utf-8"))),
+                           attached=attached)
 
 
 def test_a_first_read_that_matches_says_nothing(capsys):
