@@ -95,7 +95,8 @@ def test_the_scenario_clock_counts_the_hooks_as_well_as_the_steps(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     clock = json.loads((tmp_path / "clock.json").read_text())
     assert sorted(clock) == ["One", "Two"]
-    assert all(0.3 <= seconds < 5 for seconds in clock.values()), clock
+    # Each scenario's time includes its after_scenario hook (the 0.3 s sleep).
+    assert all(seconds >= 0.3 for seconds in clock.values()), clock
 
 
 def test_help_describes_the_command_and_exits_0():
