@@ -69,6 +69,16 @@ def member_conn(embedded_cloud):
     return FollowingConnection(embedded_cloud.layout.clouds_yaml, MEMBER_CLOUD, compute_api_version="2.74")
 
 
+# bin/run-tests runs two workers (pytest-xdist, --dist loadgroup): the defect
+# tests, which bring their own cloud, on one; all the rest, on the session's
+# cloud, on the other. Much of a cloud test is waiting on nova, so on 2 cores
+# the two overlap well, and no cloud is shared between workers.
+def pytest_collection_modifyitems(config, items):
+    defects = PROJECT / "tests" / "defects"
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group("defects" if item.path.is_relative_to(defects) else "session-cloud"))
+
+
 def pytest_sessionstart(session):
     # CI must see the host as a fresh machine does (bin/run-tests -> bin/fresh-host):
     # a green run that leaned on leftovers in /etc/keystone once hid a broken release.
