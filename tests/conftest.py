@@ -69,14 +69,20 @@ def member_conn(embedded_cloud):
     return FollowingConnection(embedded_cloud.layout.clouds_yaml, MEMBER_CLOUD, compute_api_version="2.74")
 
 
-# bin/run-tests runs two workers (pytest-xdist, --dist loadgroup): the defect
-# tests, which bring their own cloud, on one; all the rest, on the session's
-# cloud, on the other. Much of a cloud test is waiting on nova, so on 2 cores
-# the two overlap well, and no cloud is shared between workers.
-def pytest_collection_modifyitems(config, items):
-    defects = PROJECT / "tests" / "defects"
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group("defects" if item.path.is_relative_to(defects) else "session-cloud"))
+# bin/run-tests runs two workers (pytest-xdist): the defect tests, which bring
+# their own cloud, on one; all the rest, on the session's cloud, on the other.
+# Much of a cloud test is waiting on nova, so on 2 cores the two overlap well,
+# and no cloud is shared between workers. (xdist's own --dist loadgroup reads
+# a node id that pytest 9 no longer lets it change: hence this scheduler.)
+@pytest.hookimpl(optionalhook=True)  # only when xdist is loaded
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerPerCloud(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "defects" if nodeid.startswith("tests/defects/") else "session-cloud"
+
+    return OneWorkerPerCloud(config, log)
 
 
 def pytest_sessionstart(session):
