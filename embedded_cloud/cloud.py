@@ -21,6 +21,7 @@ from .parallel import Milestones, parallel
 from .processes import ProcessSpec
 from .services import glance, keystone, mariadb, neutron_standin, nova, placement, rabbitmq
 from .state import ProcessRecord, State, exclusive
+from .timeline import Timeline
 
 RELAY = "placement-relay"
 PORT_NAMES = ("epmd", "rabbitmq", "rabbitmq-dist", "keystone", "placement", RELAY, "glance",
@@ -52,6 +53,8 @@ class EmbeddedCloud:
         self._started = time.monotonic()
         self._lock = threading.Lock()
         self.state = State.load(self.layout)
+        # The last start-up's steps (the benchmark prints its critical path).
+        self.timeline = Timeline()
 
     # ----------------------------------------------------------- reporting
     @property
@@ -100,6 +103,12 @@ class EmbeddedCloud:
         self._say(spec.name, f"started (pid {pid})")
 
     def _await(self, name: str, probe: Callable[[], bool], timeout: float = START_TIMEOUT) -> None:
+        with self.timeline.span(f"{name} ready"):
+            self._poll(name, probe, timeout)
+        self._say(name, "ready" + (f" on 127.0.0.1:{self.state.ports[name]}"
+                                   if name in self.state.ports else ""))
+
+    def _poll(self, name: str, probe: Callable[[], bool], timeout: float) -> None:
         deadline = time.monotonic() + timeout
         delay = 0.05
         while not probe():
@@ -111,8 +120,6 @@ class EmbeddedCloud:
                 raise CloudError(f"{name} did not become ready in {timeout:.0f} s; see {where}")
             time.sleep(delay)
             delay = min(delay * 1.5, 0.5)
-        self._say(name, "ready" + (f" on 127.0.0.1:{self.state.ports[name]}"
-                                   if name in self.state.ports else ""))
 
     def _stop(self, name: str, *, sig: int = signal.SIGTERM, on_purpose: bool = False) -> None:
         record = self.state.processes.get(name)
@@ -199,7 +206,9 @@ class EmbeddedCloud:
         self._say("cloud", ("cold" if cold else "warm") + f" start in {self.layout.root}")
         # One thread per line of start-up; each waits only for what it needs,
         # so CPU-bound set-up steps overlap instead of running in phases.
-        done = Milestones()
+        self.timeline = Timeline()
+        step = self.timeline.span
+        done = Milestones(self.timeline)
 
         def broker():
             self._spawn(rabbitmq.epmd_spec(ctx))
@@ -210,19 +219,23 @@ class EmbeddedCloud:
 
         def database_server():
             if cold:
-                mariadb.initialize(ctx)
+                with step("mariadb initialised"):
+                    mariadb.initialize(ctx)
             self._spawn(mariadb.spec(ctx))
             self._await("mariadb", lambda: mariadb.ready(ctx))
             if cold:
-                mariadb.create_databases(ctx)
+                with step("databases created"):
+                    mariadb.create_databases(ctx)
             done.reach("mariadb")
 
         def identity():
             if cold:
-                keystone.initialize(ctx)
+                with step("keystone initialised"):
+                    keystone.initialize(ctx)
             self._spawn(keystone.spec(ctx))
             self._await("keystone", lambda: keystone.ready(ctx))
-            catalog.ensure_catalog(ctx, catalog.admin_connection(ctx))
+            with step("users, projects and endpoints"):
+                catalog.ensure_catalog(ctx, catalog.admin_connection(ctx))
             clouds_yaml.write(ctx)
             self._say("catalog", "users, projects and endpoints in place")
             done.reach("users")
@@ -234,7 +247,8 @@ class EmbeddedCloud:
         def placement_service():
             done.wait("mariadb")
             if cold:
-                placement.initialize(ctx)
+                with step("placement initialised"):
+                    placement.initialize(ctx)
             self._spawn(placement.spec(ctx))
             self._spawn(_relay_spec(ctx))
             self._await("placement", lambda: placement.ready(ctx))
@@ -243,17 +257,20 @@ class EmbeddedCloud:
 
         def image_service():
             if cold:
-                glance.initialize(ctx)
+                with step("glance initialised"):
+                    glance.initialize(ctx)
             self._spawn(glance.spec(ctx))
             done.wait("users")
             self._await("glance", lambda: glance.ready(ctx))
-            self.state.image_id = catalog.ensure_image(ctx, catalog.admin_connection(ctx))
+            with step("image uploaded"):
+                self.state.image_id = catalog.ensure_image(ctx, catalog.admin_connection(ctx))
             self._say("image", f"{glance.IMAGE_NAME} active")
 
         def nova_services():
             done.wait("mariadb")
             if cold:
-                nova.initialize(ctx)
+                with step("nova databases and cells"):
+                    nova.initialize(ctx)
                 self._say("nova databases", "created, cells mapped")
             # Every nova service authenticates as the nova user as it starts.
             done.wait("broker", "users")
@@ -284,7 +301,8 @@ class EmbeddedCloud:
 
         self._await("resource providers", providers)
         if cold:
-            nova.discover_hosts(self.ctx)
+            with self.timeline.span("hosts discovered"):
+                nova.discover_hosts(self.ctx)
             self._say("cells", "compute hosts mapped to cell1")
         else:
             self._reset_compute_services(conn)
