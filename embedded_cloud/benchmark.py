@@ -40,7 +40,7 @@ def _cpu_seconds_of_live(cloud: EmbeddedCloud) -> float:
     ticks = 0
     for status in cloud.status():
         if status.running:
-            for pid in [status.pid, *processes.descendants(status.pid)]:
+            for pid in [status.pid, *cloud.descendants(status.pid)]:
                 fields = processes._stat_fields(pid)  # noqa: SLF001 - same package
                 if fields:
                     ticks += int(fields[11]) + int(fields[12])  # utime + stime

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from . import catalog, clouds_yaml, processes
+from . import catalog, clouds_yaml, processes, zygote
 from .binaries import require_all
 from .context import Ctx
 from .errors import CloudError
@@ -31,7 +31,7 @@ COMPUTES = {nova.compute_process(host): host for host in nova.COMPUTE_HOSTS}
 INFRASTRUCTURE = ("epmd", "rabbitmq", "mariadb")
 # Every process, for `status`.
 PROCESS_ORDER = ("epmd", "rabbitmq", "mariadb", "keystone", "neutron-standin", "placement", RELAY,
-                 "glance", "nova-conductor", "nova-scheduler", "nova-api", *COMPUTES)
+                 "glance", nova.ZYGOTE, "nova-conductor", "nova-scheduler", "nova-api", *COMPUTES)
 START_TIMEOUT = 120.0
 
 
@@ -77,13 +77,18 @@ class EmbeddedCloud:
             running = self.is_running(name)
             rss = 0
             if running:
-                rss = sum(processes.rss_kib(p) for p in [record.pid, *processes.descendants(record.pid)])
+                rss = sum(processes.rss_kib(p) for p in [record.pid, *self.descendants(record.pid)])
             report.append(ProcessStatus(
                 name=name, pid=record.pid if record else None, running=running, rss_kib=rss,
                 port=self.state.ports.get(name), log=str(self.layout.log(name)),
                 stopped_on_purpose=name in self.state.stopped_on_purpose,
             ))
         return report
+
+    def descendants(self, pid: int) -> list[int]:
+        """A process's helpers and workers; the zygote's forks are recorded processes of their own."""
+        recorded = frozenset(r.pid for r in self.state.processes.values())
+        return processes.descendants(pid, exclude=recorded)
 
     def dead_processes(self) -> list[str]:
         """Processes that should run but do not (not counting those stopped on purpose)."""
@@ -92,7 +97,8 @@ class EmbeddedCloud:
 
     # ----------------------------------------------------------- processes
     def _spawn(self, spec: ProcessSpec) -> None:
-        started = processes.spawn(spec, self.layout.root)
+        forked = zygote.forkable(spec) and self.is_running(nova.ZYGOTE)
+        started = self._fork(spec) if forked else processes.spawn(spec, self.layout.root)
         pid = started.pid
         with self._lock:
             self.state.processes[spec.name] = ProcessRecord(
@@ -100,7 +106,13 @@ class EmbeddedCloud:
             if spec.name in self.state.stopped_on_purpose:
                 self.state.stopped_on_purpose.remove(spec.name)
             self.state.save(self.layout)
-        self._say(spec.name, f"started (pid {pid})")
+        self._say(spec.name, f"{'forked' if forked else 'started'} (pid {pid})")
+
+    def _fork(self, spec: ProcessSpec) -> processes.Started:
+        """A nova service as a fork of the zygote: nova is imported already."""
+        processes.log_start(spec)
+        return zygote.fork(nova.zygote_socket(self.ctx), spec,
+                           processes.environment(spec, self.layout.root), spec.cwd or self.layout.root)
 
     def _await(self, name: str, probe: Callable[[], bool], timeout: float = START_TIMEOUT) -> None:
         with self.timeline.span(f"{name} ready"):
@@ -266,6 +278,11 @@ class EmbeddedCloud:
                 self.state.image_id = catalog.ensure_image(ctx, catalog.admin_connection(ctx))
             self._say("image", f"{glance.IMAGE_NAME} active")
 
+        def nova_zygote():
+            self._spawn(nova.zygote_spec(ctx))
+            self._await(nova.ZYGOTE, lambda: nova.zygote_ready(ctx))
+            done.reach("zygote")
+
         def nova_services():
             done.wait("mariadb")
             if cold:
@@ -273,7 +290,7 @@ class EmbeddedCloud:
                     nova.initialize(ctx)
                 self._say("nova databases", "created, cells mapped")
             # Every nova service authenticates as the nova user as it starts.
-            done.wait("broker", "users")
+            done.wait("broker", "users", "zygote")
             conductor_started = datetime.now(timezone.utc)
             for spec in (nova.conductor_spec(ctx), nova.scheduler_spec(ctx), nova.api_spec(ctx)):
                 self._spawn(spec)
@@ -288,7 +305,7 @@ class EmbeddedCloud:
             self._await_computes(catalog.admin_connection(ctx), cold, computes_started)
 
         parallel(broker, database_server, identity, network_standin, placement_service,
-                 image_service, nova_services, milestones=done)
+                 image_service, nova_zygote, nova_services, milestones=done)
 
     def _await_computes(self, conn, cold: bool, since: datetime) -> None:
         hosts = set(nova.COMPUTE_HOSTS)
