@@ -289,10 +289,13 @@ class EmbeddedCloud:
                 with step("nova databases and cells"):
                     nova.initialize(ctx)
                 self._say("nova databases", "created, cells mapped")
-            # Every nova service authenticates as the nova user as it starts.
+            # nova-api needs only its databases to start (it authenticates on
+            # its first request): its import overlaps the rest of the start-up.
+            self._spawn(nova.api_spec(ctx))
+            # The other nova services authenticate as the nova user as they start.
             done.wait("broker", "users", "zygote")
             conductor_started = datetime.now(timezone.utc)
-            for spec in (nova.conductor_spec(ctx), nova.scheduler_spec(ctx), nova.api_spec(ctx)):
+            for spec in (nova.conductor_spec(ctx), nova.scheduler_spec(ctx)):
                 self._spawn(spec)
             # The computes report their inventory to Placement as they start,
             # and ask the conductor first.
