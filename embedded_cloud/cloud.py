@@ -98,7 +98,15 @@ class EmbeddedCloud:
     # ----------------------------------------------------------- processes
     def _spawn(self, spec: ProcessSpec) -> None:
         forked = zygote.forkable(spec) and self.is_running(nova.ZYGOTE)
-        started = self._fork(spec) if forked else processes.spawn(spec, self.layout.root)
+        if forked:
+            try:
+                started = self._fork(spec)
+            except (OSError, ValueError) as error:
+                # The service must start anyway: as its own process, importing nova.
+                self._say(spec.name, f"the zygote did not answer ({error}): starting it on its own")
+                forked = False
+        if not forked:
+            started = processes.spawn(spec, self.layout.root)
         pid = started.pid
         with self._lock:
             self.state.processes[spec.name] = ProcessRecord(
