@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from . import catalog, clouds_yaml, processes
+from . import catalog, clouds_yaml, processes, zygote
 from .binaries import require_all
 from .context import Ctx
 from .errors import CloudError
@@ -21,6 +21,7 @@ from .parallel import Milestones, parallel
 from .processes import ProcessSpec
 from .services import glance, keystone, mariadb, neutron_standin, nova, placement, rabbitmq
 from .state import ProcessRecord, State, exclusive
+from .timeline import Timeline
 
 RELAY = "placement-relay"
 PORT_NAMES = ("epmd", "rabbitmq", "rabbitmq-dist", "keystone", "placement", RELAY, "glance",
@@ -30,7 +31,7 @@ COMPUTES = {nova.compute_process(host): host for host in nova.COMPUTE_HOSTS}
 INFRASTRUCTURE = ("epmd", "rabbitmq", "mariadb")
 # Every process, for `status`.
 PROCESS_ORDER = ("epmd", "rabbitmq", "mariadb", "keystone", "neutron-standin", "placement", RELAY,
-                 "glance", "nova-conductor", "nova-scheduler", "nova-api", *COMPUTES)
+                 "glance", nova.ZYGOTE, "nova-conductor", "nova-scheduler", "nova-api", *COMPUTES)
 START_TIMEOUT = 120.0
 
 
@@ -52,6 +53,8 @@ class EmbeddedCloud:
         self._started = time.monotonic()
         self._lock = threading.Lock()
         self.state = State.load(self.layout)
+        # The last start-up's steps (the benchmark prints its critical path).
+        self.timeline = Timeline()
 
     # ----------------------------------------------------------- reporting
     @property
@@ -74,13 +77,18 @@ class EmbeddedCloud:
             running = self.is_running(name)
             rss = 0
             if running:
-                rss = sum(processes.rss_kib(p) for p in [record.pid, *processes.descendants(record.pid)])
+                rss = sum(processes.rss_kib(p) for p in [record.pid, *self.descendants(record.pid)])
             report.append(ProcessStatus(
                 name=name, pid=record.pid if record else None, running=running, rss_kib=rss,
                 port=self.state.ports.get(name), log=str(self.layout.log(name)),
                 stopped_on_purpose=name in self.state.stopped_on_purpose,
             ))
         return report
+
+    def descendants(self, pid: int) -> list[int]:
+        """A process's helpers and workers; the zygote's forks are recorded processes of their own."""
+        recorded = frozenset(r.pid for r in self.state.processes.values())
+        return processes.descendants(pid, exclude=recorded)
 
     def dead_processes(self) -> list[str]:
         """Processes that should run but do not (not counting those stopped on purpose)."""
@@ -89,7 +97,16 @@ class EmbeddedCloud:
 
     # ----------------------------------------------------------- processes
     def _spawn(self, spec: ProcessSpec) -> None:
-        started = processes.spawn(spec, self.layout.root)
+        forked = zygote.forkable(spec) and self.is_running(nova.ZYGOTE)
+        if forked:
+            try:
+                started = self._fork(spec)
+            except (OSError, ValueError) as error:
+                # The service must start anyway: as its own process, importing nova.
+                self._say(spec.name, f"the zygote did not answer ({error}): starting it on its own")
+                forked = False
+        if not forked:
+            started = processes.spawn(spec, self.layout.root)
         pid = started.pid
         with self._lock:
             self.state.processes[spec.name] = ProcessRecord(
@@ -97,9 +114,21 @@ class EmbeddedCloud:
             if spec.name in self.state.stopped_on_purpose:
                 self.state.stopped_on_purpose.remove(spec.name)
             self.state.save(self.layout)
-        self._say(spec.name, f"started (pid {pid})")
+        self._say(spec.name, f"{'forked' if forked else 'started'} (pid {pid})")
+
+    def _fork(self, spec: ProcessSpec) -> processes.Started:
+        """A nova service as a fork of the zygote: nova is imported already."""
+        processes.log_start(spec)
+        return zygote.fork(nova.zygote_socket(self.ctx), spec,
+                           processes.environment(spec, self.layout.root), spec.cwd or self.layout.root)
 
     def _await(self, name: str, probe: Callable[[], bool], timeout: float = START_TIMEOUT) -> None:
+        with self.timeline.span(f"{name} ready"):
+            self._poll(name, probe, timeout)
+        self._say(name, "ready" + (f" on 127.0.0.1:{self.state.ports[name]}"
+                                   if name in self.state.ports else ""))
+
+    def _poll(self, name: str, probe: Callable[[], bool], timeout: float) -> None:
         deadline = time.monotonic() + timeout
         delay = 0.05
         while not probe():
@@ -111,8 +140,6 @@ class EmbeddedCloud:
                 raise CloudError(f"{name} did not become ready in {timeout:.0f} s; see {where}")
             time.sleep(delay)
             delay = min(delay * 1.5, 0.5)
-        self._say(name, "ready" + (f" on 127.0.0.1:{self.state.ports[name]}"
-                                   if name in self.state.ports else ""))
 
     def _stop(self, name: str, *, sig: int = signal.SIGTERM, on_purpose: bool = False) -> None:
         record = self.state.processes.get(name)
@@ -199,7 +226,9 @@ class EmbeddedCloud:
         self._say("cloud", ("cold" if cold else "warm") + f" start in {self.layout.root}")
         # One thread per line of start-up; each waits only for what it needs,
         # so CPU-bound set-up steps overlap instead of running in phases.
-        done = Milestones()
+        self.timeline = Timeline()
+        step = self.timeline.span
+        done = Milestones(self.timeline)
 
         def broker():
             self._spawn(rabbitmq.epmd_spec(ctx))
@@ -210,19 +239,23 @@ class EmbeddedCloud:
 
         def database_server():
             if cold:
-                mariadb.initialize(ctx)
+                with step("mariadb initialised"):
+                    mariadb.initialize(ctx)
             self._spawn(mariadb.spec(ctx))
             self._await("mariadb", lambda: mariadb.ready(ctx))
             if cold:
-                mariadb.create_databases(ctx)
+                with step("databases created"):
+                    mariadb.create_databases(ctx)
             done.reach("mariadb")
 
         def identity():
             if cold:
-                keystone.initialize(ctx)
+                with step("keystone initialised"):
+                    keystone.initialize(ctx)
             self._spawn(keystone.spec(ctx))
             self._await("keystone", lambda: keystone.ready(ctx))
-            catalog.ensure_catalog(ctx, catalog.admin_connection(ctx))
+            with step("users, projects and endpoints"):
+                catalog.ensure_catalog(ctx, catalog.admin_connection(ctx))
             clouds_yaml.write(ctx)
             self._say("catalog", "users, projects and endpoints in place")
             done.reach("users")
@@ -234,7 +267,8 @@ class EmbeddedCloud:
         def placement_service():
             done.wait("mariadb")
             if cold:
-                placement.initialize(ctx)
+                with step("placement initialised"):
+                    placement.initialize(ctx)
             self._spawn(placement.spec(ctx))
             self._spawn(_relay_spec(ctx))
             self._await("placement", lambda: placement.ready(ctx))
@@ -243,22 +277,33 @@ class EmbeddedCloud:
 
         def image_service():
             if cold:
-                glance.initialize(ctx)
+                with step("glance initialised"):
+                    glance.initialize(ctx)
             self._spawn(glance.spec(ctx))
             done.wait("users")
             self._await("glance", lambda: glance.ready(ctx))
-            self.state.image_id = catalog.ensure_image(ctx, catalog.admin_connection(ctx))
+            with step("image uploaded"):
+                self.state.image_id = catalog.ensure_image(ctx, catalog.admin_connection(ctx))
             self._say("image", f"{glance.IMAGE_NAME} active")
+
+        def nova_zygote():
+            self._spawn(nova.zygote_spec(ctx))
+            self._await(nova.ZYGOTE, lambda: nova.zygote_ready(ctx))
+            done.reach("zygote")
 
         def nova_services():
             done.wait("mariadb")
             if cold:
-                nova.initialize(ctx)
+                with step("nova databases and cells"):
+                    nova.initialize(ctx)
                 self._say("nova databases", "created, cells mapped")
-            # Every nova service authenticates as the nova user as it starts.
-            done.wait("broker", "users")
+            # nova-api needs only its databases to start (it authenticates on
+            # its first request): its import overlaps the rest of the start-up.
+            self._spawn(nova.api_spec(ctx))
+            # The other nova services authenticate as the nova user as they start.
+            done.wait("broker", "users", "zygote")
             conductor_started = datetime.now(timezone.utc)
-            for spec in (nova.conductor_spec(ctx), nova.scheduler_spec(ctx), nova.api_spec(ctx)):
+            for spec in (nova.conductor_spec(ctx), nova.scheduler_spec(ctx)):
                 self._spawn(spec)
             # The computes report their inventory to Placement as they start,
             # and ask the conductor first.
@@ -271,7 +316,7 @@ class EmbeddedCloud:
             self._await_computes(catalog.admin_connection(ctx), cold, computes_started)
 
         parallel(broker, database_server, identity, network_standin, placement_service,
-                 image_service, nova_services, milestones=done)
+                 image_service, nova_zygote, nova_services, milestones=done)
 
     def _await_computes(self, conn, cold: bool, since: datetime) -> None:
         hosts = set(nova.COMPUTE_HOSTS)
@@ -284,7 +329,8 @@ class EmbeddedCloud:
 
         self._await("resource providers", providers)
         if cold:
-            nova.discover_hosts(self.ctx)
+            with self.timeline.span("hosts discovered"):
+                nova.discover_hosts(self.ctx)
             self._say("cells", "compute hosts mapped to cell1")
         else:
             self._reset_compute_services(conn)

@@ -1,8 +1,11 @@
 """Run start-up tasks side by side in threads (they mostly wait on child processes)."""
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Callable
+
+from .timeline import MILESTONE, Timeline
 
 
 def parallel(*tasks: Callable[[], None], milestones: "Milestones | None" = None) -> None:
@@ -19,7 +22,9 @@ def parallel(*tasks: Callable[[], None], milestones: "Milestones | None" = None)
             if milestones is not None:
                 milestones.failed.set()
 
-    threads = [threading.Thread(target=run, args=(task,), daemon=True) for task in tasks]
+    # Named after the task: the timeline's spans say which task they belong to.
+    threads = [threading.Thread(target=run, args=(task,), daemon=True,
+                                name=getattr(task, "__name__", None)) for task in tasks]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -39,7 +44,8 @@ class Milestones:
     never leaves the others waiting for a milestone that will not come.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, timeline: Timeline | None = None) -> None:
+        self._timeline = timeline
         self._reached: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self.failed = threading.Event()
@@ -49,10 +55,15 @@ class Milestones:
             return self._reached.setdefault(name, threading.Event())
 
     def reach(self, name: str) -> None:
+        if self._timeline is not None:
+            self._timeline.reach(name)
         self._event(name).set()
 
     def wait(self, *names: str) -> None:
-        for name in names:
-            while not self._event(name).wait(0.05):
-                if self.failed.is_set():
-                    raise Aborted(name)
+        span = (self._timeline.span(MILESTONE + ", ".join(names)) if self._timeline is not None
+                else contextlib.nullcontext())
+        with span:
+            for name in names:
+                while not self._event(name).wait(0.05):
+                    if self.failed.is_set():
+                        raise Aborted(name)

@@ -37,20 +37,28 @@ class Started:
     start_ticks: int
 
 
-def spawn(spec: ProcessSpec, run_dir: Path) -> Started:
+def environment(spec: ProcessSpec, run_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(spec.env)
     env[MARKER] = str(run_dir)
+    return env
+
+
+def log_start(spec: ProcessSpec) -> None:
     spec.log.parent.mkdir(parents=True, exist_ok=True)
     with open(spec.log, "ab") as log:
         log.write(f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} starting {spec.name}\n".encode())
-        log.flush()
+
+
+def spawn(spec: ProcessSpec, run_dir: Path) -> Started:
+    log_start(spec)
+    with open(spec.log, "ab") as log:
         proc = subprocess.Popen(
             spec.argv,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=env,
+            env=environment(spec, run_dir),
             cwd=spec.cwd or run_dir,
             # Its own session: Ctrl-C on the terminal that ran `up` must not
             # reach the cloud, and its process group is ours to kill.
@@ -159,8 +167,9 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (WSGI workers, Erlang helpers)."""
+def descendants(pid: int, exclude: frozenset[int] = frozenset()) -> list[int]:
+    """Every process below `pid` (WSGI workers, Erlang helpers), except those in
+    `exclude` and theirs (the nova zygote's forks are processes of their own)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -174,6 +183,8 @@ def descendants(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
+            if child in exclude:
+                continue
             found.append(child)
             todo.append(child)
     return found

@@ -47,6 +47,8 @@ def run(run_dir: Path | None, keep: bool) -> Measurements:
         if own_cloud:
             cold_start = ColdStart(*timed_up(cloud))
             _say(f"benchmark: cloud cold start {cold_start.wall_s:.1f} s")
+            _say("benchmark: its critical path (ends at, took, task: step):\n"
+                 + "\n".join(cloud.timeline.critical_path_lines()))
         else:
             cloud.up()  # finds it running, or starts it
         suite = suite_timing.run_suite(cloud_dir, work_dir)

@@ -15,12 +15,22 @@ def _datadir(ctx: Ctx):
     return ctx.layout.datadir("mariadb")
 
 
+def _tmpdir(ctx: Ctx) -> str:
+    """Its temporary tables, in the run directory (beside the datadir: a
+    directory inside it would be a database). In the shared /tmp, two
+    servers whose PIDs coincide (PID namespaces) delete each other's
+    `#sql-temptable-<pid>-...` files: a query fails with "Error on delete"."""
+    tmp = ctx.layout.datadir("mariadb-tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    return f"--tmpdir={tmp}"
+
+
 def initialize(ctx: Ctx) -> None:
     datadir = _datadir(ctx)
     datadir.mkdir(parents=True, exist_ok=True)
     ctx.run("mariadb-install-db", [
         require("mariadb-install-db", "mariadb-server"), "--no-defaults",
-        "--user=root", f"--datadir={datadir}",
+        "--user=root", f"--datadir={datadir}", _tmpdir(ctx),
         "--auth-root-authentication-method=normal", "--skip-test-db",
     ])
 
@@ -31,7 +41,7 @@ def spec(ctx: Ctx) -> ProcessSpec:
         name=NAME,
         argv=[
             require("mariadbd", "mariadb-server"), "--no-defaults", "--user=root",
-            f"--datadir={datadir}", "--skip-networking",
+            f"--datadir={datadir}", _tmpdir(ctx), "--skip-networking",
             f"--socket={ctx.layout.mariadb_socket}", f"--pid-file={datadir / 'mysqld.pid'}",
             # A throw-away test database: durability traded for start-up speed.
             "--skip-log-bin", "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0",

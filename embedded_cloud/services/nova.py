@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
+from .. import zygote
 from ..context import REGION, Ctx, ini
 from ..launch import launch_argv
 from ..layout import venv_prefix
@@ -24,6 +25,7 @@ from .wsgi_server import gunicorn_spec
 API = "nova-api"
 CONDUCTOR = "nova-conductor"
 SCHEDULER = "nova-scheduler"
+ZYGOTE = "nova-zygote"
 COMPUTE_HOSTS = ("compute1", "compute2")
 
 # Heartbeats every second, so a restarted compute's first one is seen at once.
@@ -149,6 +151,24 @@ def api_spec(ctx: Ctx) -> ProcessSpec:
                                           "nova.conf", "nova-db.conf", "nova-api.conf"]),
         **_defect_env(ctx, API),
     })
+
+
+def zygote_socket(ctx: Ctx):
+    return ctx.layout.root / f"{ZYGOTE}.sock"
+
+
+def zygote_spec(ctx: Ctx) -> ProcessSpec:
+    """The fork server the conductor, scheduler and computes are forked from (zygote.py)."""
+    return ProcessSpec(
+        name=ZYGOTE,
+        argv=[sys.executable, "-m", "embedded_cloud.zygote", str(zygote_socket(ctx)),
+              *_configs(ctx, "nova.conf")],
+        log=ctx.layout.log(ZYGOTE),
+    )
+
+
+def zygote_ready(ctx: Ctx) -> bool:
+    return zygote.ready(zygote_socket(ctx))
 
 
 def conductor_spec(ctx: Ctx) -> ProcessSpec:

@@ -64,8 +64,11 @@ def spec(ctx: Ctx) -> ProcessSpec:
             "RABBITMQ_ALLOW_INPUT": "1",
             "ERL_EPMD_PORT": str(ctx.port(EPMD)),
             "ERL_EPMD_ADDRESS": "127.0.0.1",
+            # No busy-waiting schedulers: on two shared cores their spinning
+            # takes CPU from the nova processes starting beside the broker.
             "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS":
-                "-noinput -kernel inet_dist_use_interface {127,0,0,1}",
+                "-noinput -kernel inet_dist_use_interface {127,0,0,1} "
+                "+sbwt none +sbwtdcpu none +sbwtdio none",
         },
     )
 
