@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from hamcrest import empty, greater_than, has_properties, has_property, is_in
 from hamcrest.core.base_matcher import BaseMatcher
+from openstack import exceptions
 
 from acceptance.clients.compute import ComputeClient, is_soft_deleted, soft_delete_message
 from acceptance.matchers import has_service_state
@@ -49,18 +50,14 @@ class ServerSoftDeleted(AssertionError):
     """The cloud only soft-deleted the server (reclaim_instance_interval > 0)."""
 
 
-def wait_for_server_gone(compute: ComputeClient, server_id: str, timeout: float, *,
-                         force_soft_deleted: bool = False) -> None:
+def wait_for_server_gone(compute: ComputeClient, server_id: str, timeout: float) -> None:
     """Until the server is gone (404). A SOFT_DELETED server fails at once
-    with what the cloud did -- or, for cleanups (``force_soft_deleted``), is
-    force-deleted and waited on."""
+    with what the cloud did (the restore force-deletes it afterwards)."""
 
     def probe():
         server = compute.server_or_none(server_id)
         if is_soft_deleted(server):
-            if not force_soft_deleted:
-                raise ServerSoftDeleted(soft_delete_message(server))
-            compute.force_delete_if_soft_deleted(server)
+            raise ServerSoftDeleted(soft_delete_message(server))
         return server
 
     wait_for(
@@ -98,7 +95,8 @@ class _ReportedSince(BaseMatcher):
         description.append_text(f"its last heartbeat is still {service.updated_at}")
 
 
-def wait_for_heartbeat(compute: ComputeClient, host: str, previous: str | None, timeout: float):
+def wait_for_heartbeat(compute: ComputeClient, host: str, previous: str | None, timeout: float, *,
+                       retry_on: tuple[type[BaseException], ...] = ()):
     """The service once it reported after ``previous`` (its ``updated_at`` when
     it was stopped). Compared as values, not clocks: the cloud's clock is not
     ours. A compute's first heartbeat comes after its start-up resource
@@ -109,7 +107,20 @@ def wait_for_heartbeat(compute: ComputeClient, host: str, previous: str | None, 
         timeout=timeout,
         what=f"the compute service of {host} to report after it was started",
         policy=CLOUD_POLL,
+        retry_on=retry_on,
     )
+
+
+def has_reported_since(compute: ComputeClient, host: str, previous: str | None, timeout: float) -> bool:
+    """The one heartbeat check: True once the compute service of ``host``
+    reported after ``previous`` (forced down or not: heartbeats go on), False
+    after ``timeout``. An API hiccup counts as one more poll."""
+    try:
+        wait_for_heartbeat(compute, host, previous, timeout,
+                           retry_on=(exceptions.SDKException, LookupError))
+    except WaitTimeout:
+        return False
+    return True
 
 
 class StillBeating(AssertionError):

@@ -3,23 +3,21 @@
 With ``-D flavor=NAME`` every server uses that flavor, whatever size a
 scenario asks for (the checks read the sizes from the flavor itself).
 Otherwise the suite creates one flavor per size it needs, named with the
-run prefix, once per run, and deletes them when the run ends.
+run prefix, once per run; the restore at the end of the run deletes them.
 """
 
 from __future__ import annotations
 
-from acceptance.cleanups import CleanupStack
 from acceptance.resources import Creations
 
 DEFAULT_SIZE = (1, 512, 1)  # VCPU, MB of RAM, GB of disk
 
 
 class Flavors:
-    def __init__(self, conn, creations: Creations, configured: str | None, run_cleanups: CleanupStack) -> None:
+    def __init__(self, conn, creations: Creations, configured: str | None) -> None:
         self.conn = conn
         self.creations = creations
         self.configured = configured
-        self.run_cleanups = run_cleanups
         self._by_size: dict[tuple[int, int, int], object] = {}
         self._configured_flavor = None
 
@@ -35,7 +33,6 @@ class Flavors:
                 vcpus=vcpus,
                 ram=ram,
                 disk=disk,
-                cleanups=self.run_cleanups,
             )
         return self._by_size[size]
 

@@ -16,19 +16,21 @@ before they are faulted, and restores after each scenario and at the end.
 from __future__ import annotations
 
 import atexit
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from acceptance import interrupts, redaction, safe_hosts
+from acceptance.cloud_waits import quiet_period
 from acceptance.interrupts import InterruptGuard
 from acceptance.ledger import Ledger, LedgerBusy, cloud_key
 from acceptance.preflight import Needs, Preflight, PreflightError, check_access, check_resources
 from acceptance.prefix import new_run_prefix
 from acceptance.quick_connect import connection_factory
-from acceptance.recover import RecoveryError, recover_earlier_run
-from acceptance.restore import StartCompute, restore, verify_running
+from acceptance.restore import RecoveryError, StartCompute, recover_earlier_run, restore, verify_running
 from acceptance.settings import SuiteSettings
 
+LOG = logging.getLogger("acceptance.run")
 VERIFY_TIMEOUT = 30.0  # seconds: three default report_intervals for a heartbeat
 
 # Every error begin() raises has a one-line message meant for fail_cleanly.
@@ -67,20 +69,23 @@ class SafetyNet:
         second Ctrl-C cannot cut them in half."""
         return self.guard.shielded()
 
-    def restore(self, *, keep_flavors: bool = False) -> list[str]:
+    def restore(self, *, keep_flavors: bool = False, conn=None, log=None) -> list[str]:
         """Put back everything outstanding; no signal can cut it in half."""
         if not self.ledger.outstanding():
             return []
         with self.guard.shielded():
-            problems = restore(self.connect(), self.ledger, timeout=self.timeout,
-                               log=self._log, keep_flavors=keep_flavors, **self._faults())
+            problems = restore(conn or self.connect(), self.ledger, timeout=self.timeout,
+                               log=log or self._log, keep_flavors=keep_flavors, **self._faults())
         self.problems += problems
         return problems
 
-    def after_scenario(self) -> list[str]:
-        """From after_scenario, after the scenario's own cleanups: put back
-        the servers and services they missed (flavors live for the run)."""
-        return self.restore(keep_flavors=True)
+    def after_scenario(self, conn) -> list[str]:
+        """From after_scenario: put back the servers and services the
+        scenario changed (flavors live for the run), on the suite's own
+        connection (``conn``: its requests count as the scenario's). The
+        steps are logged to suite.log; what failed comes back."""
+        return self.restore(keep_flavors=True, conn=conn,
+                            log=lambda line: LOG.info("%s", redaction.scrub(line)))
 
     def finish(self) -> list[str]:
         """From after_all. Problems are printed, and returned for the caller."""
@@ -103,8 +108,10 @@ class SafetyNet:
                               start_compute=self.start_compute)
 
     def _faults(self) -> dict:
+        """How ``restore`` puts back what the faults did."""
         return {"start_compute": self.start_compute,
-                "restore_placement_path": self.restore_placement_path}
+                "restore_placement_path": self.restore_placement_path,
+                "listen": quiet_period(self.settings.report_interval)}
 
     def _log(self, line: str) -> None:
         self.log(redaction.scrub(line))

@@ -10,7 +10,6 @@ from pathlib import Path
 from openstack import exceptions
 
 from acceptance import fault_control as faults
-from acceptance.cleanups import CleanupStack
 from acceptance.clients.compute import ComputeClient
 from acceptance.clients.placement import PlacementClient
 from acceptance.cloud import CloudConnection, connect
@@ -39,7 +38,6 @@ class Suite:
     image_id: str
     is_admin: bool
     why_not_admin: str | None
-    run_cleanups: CleanupStack
     # scenario name -> JUnit properties, added to the JUnit files at the end
     junit_properties: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     skip_reasons: dict[str, str] = field(default_factory=dict)  # scenario name -> why
@@ -83,7 +81,7 @@ def _image_id(conn, settings: SuiteSettings, cloud: CloudConnection) -> str:
 def build(
     settings: SuiteSettings,
     userdata: Mapping[str, str],
-    ledger=None,
+    ledger,
     progress: Callable[[str], None] | None = None,
     prefix: str | None = None,
     embedded=None,
@@ -98,7 +96,6 @@ def build(
     requests.attach(conn)
     compute = ComputeClient(conn)
     prefix = prefix or new_run_prefix()
-    run_cleanups = CleanupStack()
     creations = Creations(conn, prefix, settings.timeouts, ledger)
     fault_control = faults.choose(settings, cloud.embedded)
     why_not_admin = _admin_check(compute)
@@ -113,10 +110,9 @@ def build(
         services=ServiceChanges(conn, fault_control, settings.timeouts, ledger,
                                 report_interval=settings.report_interval),
         fault_control=fault_control,
-        flavors=Flavors(conn, creations, settings.flavor, run_cleanups),
+        flavors=Flavors(conn, creations, settings.flavor),
         hosts=choose_hosts(settings, compute) if why_not_admin is None else Hosts(None, None, why_not_admin, why_not_admin),
         image_id=_image_id(conn, settings, cloud),
         is_admin=why_not_admin is None,
         why_not_admin=why_not_admin,
-        run_cleanups=run_cleanups,
     )

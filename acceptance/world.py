@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from acceptance.cleanups import CleanupStack
 from acceptance.foreign_usage import ProviderReading
 from acceptance.usage_timeline import UsageTimeline
 
@@ -20,7 +19,6 @@ class BootedServer:
 
 @dataclass
 class World:
-    cleanups: CleanupStack
     servers: dict[str, BootedServer] = field(default_factory=dict)
     flavor: object = None  # the flavor a "Given a flavor ..." step chose
     baseline: dict[str, dict[str, int]] = field(default_factory=dict)  # host -> usages

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from acceptance import fault_control as faults
 from acceptance import safety
-from acceptance.cleanups import CleanupError, CleanupFailure, CleanupStack
 from acceptance.cloud import EMBEDDED_RUN_DIR_KEY, start_embedded_cloud
 from acceptance.junit_skips import add_skip_messages
 from acceptance.preflight import fail_cleanly, needs_for
 from acceptance.requirements import unmet
+from acceptance.restore import CleanupError
 from acceptance.safe_hosts import ForeignServersError
 from acceptance.settings import SettingsError, resolve
 from acceptance.suite import build, log_to_run_dir
@@ -119,7 +119,7 @@ def before_scenario(context, scenario):
     suite = context.suite
     suite.requests.reset()
     LOG.info("scenario: %s", scenario.name)
-    context.world = World(cleanups=CleanupStack(report=say))
+    context.world = World()
     reason = unmet(suite, scenario.effective_tags)
     if reason:
         say_uncaptured(f"\nSKIPPED {scenario.name}: {reason}")
@@ -128,44 +128,31 @@ def before_scenario(context, scenario):
 
 
 def after_scenario(context, scenario):
-    suite, world = context.suite, context.world
-    # A second Ctrl-C must not cut the cleanups in half.
-    with context.safety.shielded():
-        failures = world.cleanups.run_all()
-    # Whatever the cleanups missed (the ledger knows it): servers, services.
-    failures += as_failures(context.safety.after_scenario())
+    suite = context.suite
+    # Everything the scenario changed, from the ledger: servers, services.
+    problems = context.safety.after_scenario(suite.conn)
     counts = suite.requests.counts()
     scenario.request_counts = counts
     suite.junit_properties[scenario.name] = junit_properties(counts)
     LOG.info("scenario %s: %s, %d requests", scenario.status.name, scenario.name, suite.requests.total())
-    if failures:
-        raise CleanupError(failures)
+    if problems:
+        raise CleanupError(problems)
 
 
 def after_all(context):
     suite = getattr(context, "suite", None)
     if suite is None:
         return  # before_all failed: nothing was created
-    net = context.safety
-    try:
-        with net.shielded():
-            failures = suite.run_cleanups.run_all()
-    finally:
-        # Everything still outstanding, flavors included; then every compute
-        # the run touched must be sending heartbeats again.
-        failures += as_failures(net.finish())
+    # Everything still outstanding, flavors included; then every compute
+    # the run touched must be sending heartbeats again.
+    problems = context.safety.finish()
     # behave writes each feature's JUnit file as the feature ends, so by now
     # every file of this run exists.
     if context.config.junit:
         add_properties(context.config.junit_directory, suite.junit_properties)
         add_skip_messages(context.config.junit_directory, suite.skip_reasons)
-    if failures:
-        raise CleanupError(failures)
-
-
-def as_failures(problems):
-    """The safety net's one-line problems, reported like failed cleanups."""
-    return [CleanupFailure("restore from the ledger", AssertionError(problem)) for problem in problems]
+    if problems:
+        raise CleanupError(problems)
 
 
 def forget_old_junit_reports(config):

@@ -15,9 +15,7 @@ step_types.register()
 def boot(context, label, host=None):
     suite, world = context.suite, context.world
     flavor = world.flavor or suite.flavors.default()
-    server = suite.creations.boot_server(
-        label, flavor=flavor, image_id=suite.image_id, host=host, cleanups=world.cleanups
-    )
+    server = suite.creations.boot_server(label, flavor=flavor, image_id=suite.image_id, host=host)
     world.servers[label] = BootedServer(label, server.id, server.name, flavor)
     return world.servers[label]
 

@@ -134,3 +134,13 @@ def test_a_server_the_cloud_only_soft_deleted_is_force_deleted(tmp_path, monkeyp
         assert restore(conn, ledger, timeout=5, log=lambda line: None) == []
         assert calls == ["delete", "force delete"]
         assert not ledger.outstanding()
+
+
+def test_what_could_not_be_put_back_is_one_line_each_in_the_hook_failure():
+    from acceptance.restore import CleanupError
+
+    error = CleanupError(["server s1 is still listed", "compute1 is down"])
+    assert str(error) == (
+        "2 cleanups failed; the cloud may not be as the suite found it:\n"
+        "  - restore from the ledger: AssertionError: server s1 is still listed\n"
+        "  - restore from the ledger: AssertionError: compute1 is down")

@@ -6,10 +6,11 @@ from types import SimpleNamespace
 import pytest
 from openstack import exceptions
 
-from acceptance.cleanups import CleanupStack
 from acceptance.cloud_waits import StillBeating
 from acceptance.polling import FakeClock
+from acceptance.ledger import Ledger as RealLedger
 from acceptance.resources import Creations, ServiceChanges, new_run_prefix
+from acceptance.restore import restore
 from acceptance.settings import Timeouts
 
 FAST = Timeouts(server_active=1, server_deleted=1, service_state=1, delete_frees=1, heal=1)
@@ -51,6 +52,12 @@ class FakeCompute:
     def enable_service(self, service_id):
         self.calls.append(("enable",))
         self.service.status, self.service.disabled_reason = "enabled", None
+
+    def update_service(self, service_id, status, disabled_reason=None):
+        if status == "enabled":
+            self.enable_service(service_id)
+        else:
+            self.disable_service(service_id, disabled_reason)
 
     def create_server(self, **attrs):
         server = SimpleNamespace(id=f"id-{attrs['name']}", status="BUILD", **attrs)
@@ -104,8 +111,18 @@ class FakeFaults:
 
 
 class Ledger:
+    """Records what it hears; knows which services are outstanding."""
+
     def __init__(self, calls):
         self.calls = calls
+        self.changed = {}
+
+    def will_change_service(self, service_id, host, binary, original):
+        self.calls.append(("ledger.will_change_service", service_id, host, binary, original))
+        self.changed[service_id] = SimpleNamespace(host=host)
+
+    def outstanding(self):
+        return SimpleNamespace(services=list(self.changed.values()))
 
     def __getattr__(self, name):
         return lambda *args: self.calls.append(("ledger." + name, *args))
@@ -119,9 +136,20 @@ def service_changes(**service):
     return changes, compute, calls
 
 
+def with_real_ledger(tmp_path, changes):
+    """The same changes, written to a real ledger, for the one restorer."""
+    changes.ledger = RealLedger.open(tmp_path, "k", "accept-0000abcd-")
+    return changes.ledger
+
+
+def restore_all(changes, ledger):
+    return restore(changes.conn, ledger, timeout=1, listen=0.5, log=lambda line: None,
+                   start_compute=changes.fault_control.start_compute)
+
+
 def test_a_stop_is_believed_once_the_heartbeats_stood_still_for_the_quiet_period():
     changes, compute, _ = service_changes()
-    changes.stop("compute1", CleanupStack())
+    changes.stop("compute1")
     assert compute.service.running is False
     # 2 report intervals + 1 s of rounding, on the suite's clock
     assert changes.clock.now > 3
@@ -132,87 +160,93 @@ def test_a_stop_is_believed_once_the_heartbeats_stood_still_for_the_quiet_period
     ("command", True, "the kill command exited 0"),
     ("embedded", False, "the stop of nova-compute (embedded fault control) returned"),
 ])
-def test_a_stop_that_did_nothing_fails_and_its_restore_still_runs(fault_control, kill, stopped_by):
+def test_a_stop_that_did_nothing_fails_and_the_restore_still_starts_it(
+        tmp_path, fault_control, kill, stopped_by):
     changes, compute, calls = service_changes()
+    ledger = with_real_ledger(tmp_path, changes)
     faults = changes.fault_control
     faults.name = fault_control
     faults.stop_compute = faults.kill_compute = lambda host: calls.append(("did nothing", host))
-    cleanups = CleanupStack()
     with pytest.raises(StillBeating) as error:
-        changes.stop("compute1", cleanups, kill=kill)
+        changes.stop("compute1", kill=kill)
     assert str(error.value).startswith(f"{stopped_by} but nova-compute on compute1 still sends heartbeats")
     assert "-D report_interval=1" in str(error.value)
     calls.clear()
-    assert cleanups.run_all() == []
-    assert [c for c in calls if c[0] in ("start", "ledger.service_restored")] == [
-        ("start", "compute1"), ("ledger.service_restored", "svc-1")]
+    assert restore_all(changes, ledger) == []
+    assert [c for c in calls if c[0] == "start"] == [("start", "compute1")]
+    assert not ledger.outstanding()
 
 
-def test_restore_starts_then_unforces_then_reenables_and_tells_the_ledger_last():
+def test_restore_starts_then_unforces_then_reenables(tmp_path):
     changes, compute, calls = service_changes()
-    cleanups = CleanupStack()
-    changes.disable("compute1", "testing", cleanups)
-    changes.stop("compute1", cleanups)
-    changes.force_down("compute1", cleanups)
-    assert len(cleanups) == 1  # one restore per service, however many changes
+    ledger = with_real_ledger(tmp_path, changes)
+    changes.disable("compute1", "testing")
+    changes.stop("compute1")
+    changes.force_down("compute1")
+    # one record per service, however many changes
+    assert [r["event"] for r in ledger.records()].count("will_change_service") == 1
     calls.clear()
-    assert cleanups.run_all() == []
-    assert calls == [
-        ("start", "compute1"),
-        ("ledger.compute_started", "compute1"),
-        ("forced_down", False),
-        ("enable",),
-        ("ledger.service_restored", "svc-1"),
-    ]
+    assert restore_all(changes, ledger) == []
+    assert calls == [("start", "compute1"), ("forced_down", False), ("enable",)]
     s = compute.service
     assert (s.status, s.state, s.is_forced_down, s.disabled_reason) == ("enabled", "up", False, None)
+    assert not ledger.outstanding()
 
 
 def test_the_ledger_hears_the_original_state_before_the_first_change():
     changes, _, calls = service_changes()
-    changes.stop("compute1", CleanupStack(), kill=True)
+    changes.stop("compute1", kill=True)
     assert calls[:2] == [
         ("ledger.will_change_service", "svc-1", "compute1", "nova-compute",
-         {"forced_down": False, "status": "enabled", "disabled_reason": None}),
+         {"forced_down": False, "status": "enabled", "disabled_reason": None, "state": "up"}),
         ("ledger.will_stop_compute", "compute1"),
     ]  # fmt: skip
     assert calls[2] == ("kill", "compute1")
 
 
-def test_a_service_disabled_before_the_suite_stays_disabled_with_its_reason():
+def test_a_service_disabled_before_the_suite_stays_disabled_with_its_reason(tmp_path):
     changes, compute, calls = service_changes(status="disabled", disabled_reason="maintenance")
-    cleanups = CleanupStack()
-    changes.disable("compute1", "acceptance", cleanups)
-    cleanups.run_all()
+    ledger = with_real_ledger(tmp_path, changes)
+    changes.disable("compute1", "acceptance")
+    assert restore_all(changes, ledger) == []
     assert (compute.service.status, compute.service.disabled_reason) == ("disabled", "maintenance")
 
 
-def test_what_the_scenario_already_put_back_is_not_done_again():
+def test_what_the_scenario_already_put_back_is_not_done_again(tmp_path):
     changes, _, calls = service_changes()
-    cleanups = CleanupStack()
-    changes.stop("compute1", cleanups)
-    changes.force_down("compute1", cleanups)
+    ledger = with_real_ledger(tmp_path, changes)
+    changes.stop("compute1")
+    changes.force_down("compute1")
     changes.start("compute1")
     changes.unforce("compute1")
     calls.clear()
-    cleanups.run_all()
-    assert calls == [("ledger.service_restored", "svc-1")]
+    assert restore_all(changes, ledger) == []
+    assert calls == [] and not ledger.outstanding()
 
 
-def test_a_failed_restore_is_reported_once_and_forgotten():
+def test_a_failed_restore_is_one_line_and_stays_in_the_ledger(tmp_path):
     changes, compute, calls = service_changes()
-    cleanups = CleanupStack()
-    changes.stop("compute1", cleanups)
+    ledger = with_real_ledger(tmp_path, changes)
+    changes.stop("compute1")
 
     def broken_start(host):
         raise RuntimeError("compute1 will not start")
 
     changes.fault_control.start_compute = broken_start
-    failures = cleanups.run_all()
-    assert [str(f) for f in failures] == [
-        "restore the compute service of compute1: RuntimeError: compute1 will not start"
-    ]
-    assert changes.touched("compute1") is None
+    assert restore_all(changes, ledger) == [
+        "could not put back compute service on compute1 (svc-1): compute1 will not start"]
+    assert ledger.outstanding().stopped_computes == ["compute1"]
+
+
+def test_a_compute_that_stays_silent_is_not_unforced(tmp_path):
+    changes, compute, calls = service_changes()
+    ledger = with_real_ledger(tmp_path, changes)
+    changes.stop("compute1")
+    changes.force_down("compute1")
+    changes.fault_control.start_compute = lambda host: calls.append(("start did nothing", host))
+    [problem] = restore_all(changes, ledger)
+    assert "sent no heartbeat in 1 s, so it is left forced_down=True" in problem
+    assert compute.service.is_forced_down is True
 
 
 def creations():
@@ -223,36 +257,17 @@ def creations():
 
 def test_a_server_is_announced_to_the_ledger_around_its_create_and_confirmed_gone_once():
     made, calls = creations()
-    cleanups = CleanupStack()
-    server = made.boot_server("doomed", flavor=SimpleNamespace(id="f1"), image_id="i1", cleanups=cleanups)
+    server = made.boot_server("doomed", flavor=SimpleNamespace(id="f1"), image_id="i1")
     assert server.name == "accept-0000abcd-doomed" and server.networks == "none"
     made.delete_server(server.id)
     made.wait_until_server_gone(server.id)
-    cleanups.run_all()  # already gone: the cleanup sends nothing
+    made.wait_until_server_gone(server.id)  # confirmed once
     assert calls == [
         ("ledger.will_create", "server", "accept-0000abcd-doomed"),
         ("ledger.created", "server", "accept-0000abcd-doomed", "id-accept-0000abcd-doomed"),
         ("delete server", "id-accept-0000abcd-doomed"),
         ("ledger.deleted", "server", "id-accept-0000abcd-doomed"),
     ]
-
-
-def test_a_flavor_is_deleted_by_its_cleanup_and_confirmed_to_the_ledger():
-    made, calls = creations()
-    cleanups = CleanupStack()
-    flavor = made.create_flavor("small", vcpus=1, ram=512, disk=1, cleanups=cleanups)
-    cleanups.run_all()
-    assert calls == [
-        ("ledger.will_create", "flavor", "accept-0000abcd-small"),
-        ("ledger.created", "flavor", "accept-0000abcd-small", flavor.id),
-        ("ledger.deleted", "flavor", flavor.id),
-    ]
-
-
-def test_without_a_ledger_nothing_is_announced():
-    compute = FakeCompute([])
-    made = Creations(SimpleNamespace(compute=compute), "accept-0000abcd-", FAST, ledger=None)
-    made.create_flavor("small", vcpus=1, ram=512, disk=1, cleanups=CleanupStack())
 
 
 @pytest.mark.parametrize("run", range(3))
@@ -279,7 +294,7 @@ def test_only_a_create_the_cloud_refused_is_reported_as_not_found(error, forgott
 
     made.conn.compute.create_flavor = refuse
     with pytest.raises(type(error)):
-        made.create_flavor("small", vcpus=1, ram=512, disk=1, cleanups=CleanupStack())
+        made.create_flavor("small", vcpus=1, ram=512, disk=1)
     expected = [("ledger.will_create", "flavor", "accept-0000abcd-small")]
     if forgotten:
         expected.append(("ledger.not_found", "flavor", "accept-0000abcd-small"))
@@ -304,16 +319,15 @@ def soft_deleting_creations():
     calls = []
     compute = SoftDeletingCompute(calls)
     made = Creations(SimpleNamespace(compute=compute), "accept-0000abcd-", FAST, Ledger(calls))
-    server = made.boot_server("resident", flavor=SimpleNamespace(id="f1"), image_id="i1",
-                              cleanups=(cleanups := CleanupStack()))
+    server = made.boot_server("resident", flavor=SimpleNamespace(id="f1"), image_id="i1")
     server.task_state = None
-    return made, server, cleanups, calls
+    return made, server, calls
 
 
 def test_a_soft_delete_fails_the_wait_at_once_and_says_what_the_cloud_did():
     from acceptance.cloud_waits import ServerSoftDeleted
 
-    made, server, _, calls = soft_deleting_creations()
+    made, server, calls = soft_deleting_creations()
     made.delete_server(server.id)
     with pytest.raises(ServerSoftDeleted) as raised:
         made.wait_until_server_gone(server.id)
@@ -321,14 +335,3 @@ def test_a_soft_delete_fails_the_wait_at_once_and_says_what_the_cloud_did():
         "server accept-0000abcd-resident (id-accept-0000abcd-resident) is SOFT_DELETED: this cloud "
         "has reclaim_instance_interval > 0")
     assert ("force delete server", server.id) not in calls  # a step only looks
-
-
-def test_the_cleanup_force_deletes_a_soft_deleted_server_and_confirms_it_gone():
-    made, server, cleanups, calls = soft_deleting_creations()
-    calls.clear()
-    assert cleanups.run_all() == []
-    assert calls == [
-        ("delete server", server.id),
-        ("force delete server", server.id),
-        ("ledger.deleted", "server", server.id),
-    ]
