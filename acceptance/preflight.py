@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
-from acceptance.clients.compute import EVACUATE_MICROVERSION, UNSHELVE_TO_HOST_MICROVERSION
 from acceptance.redaction import scrub
 from acceptance.settings import SuiteSettings
+from acceptance.tags import computes_needed, tagged_compute_calls
 
 PREFLIGHT_EXIT = 2
 
@@ -38,13 +38,7 @@ COMPUTE_CALLS = {
     "2.53": "address compute services by UUID (force down, disable)",
     "2.74": "boot a server onto a named host",
 }
-# Calls only some scenarios make, by tag: needed only when such a scenario is selected.
-TAGGED_COMPUTE_CALLS = {
-    "evacuate": (EVACUATE_MICROVERSION, "evacuate a server, which then arrives SHUTOFF"),
-    "shelve": (UNSHELVE_TO_HOST_MICROVERSION, "shelve a server and unshelve it onto a named host"),
-}
 PLACEMENT_MICROVERSION = "1.39"  # the suite's raw Placement calls use it
-TWO_COMPUTES_TAG = "two-computes"
 DEFAULT_ROOM = {"VCPU": 1, "MEMORY_MB": 128, "DISK_GB": 1}  # the suite's own test flavor
 
 
@@ -83,15 +77,14 @@ def needs_for(features: Iterable, config, *, room: dict[str, int] | None = None)
     selected = [scenario for feature in features for scenario in feature.walk_scenarios()
                 if scenario.should_run(config)]
     tags = {tag for scenario in selected for tag in scenario.effective_tags}
-    calls = tuple(COMPUTE_CALLS) + tuple(version for tag, (version, _) in TAGGED_COMPUTE_CALLS.items()
-                                         if tag in tags)
-    return Needs(scenarios=len(selected), computes=2 if TWO_COMPUTES_TAG in tags else (1 if selected else 0),
+    calls = tuple(COMPUTE_CALLS) + tuple(version for version, _ in tagged_compute_calls(tags).values())
+    return Needs(scenarios=len(selected), computes=computes_needed(tags) if selected else 0,
                  compute_calls=calls, room=dict(room or DEFAULT_ROOM))
 
 
 def _what_needs(version: str) -> str:
     """What the suite does with ``version``, and how to run without it if only some scenarios need it."""
-    for tag, (tagged, what) in TAGGED_COMPUTE_CALLS.items():
+    for tag, (tagged, what) in tagged_compute_calls().items():
         if tagged == version:
             return f"{what} (scenarios tagged @{tag}; leave them out with --tags='not @{tag}')"
     return COMPUTE_CALLS.get(version, "make its calls")

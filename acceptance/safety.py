@@ -26,7 +26,6 @@ from acceptance.interrupts import InterruptGuard
 from acceptance.ledger import Ledger, LedgerBusy, cloud_key
 from acceptance.preflight import Needs, Preflight, PreflightError, check_access, check_resources
 from acceptance.prefix import new_run_prefix
-from acceptance.quick_connect import connection_factory
 from acceptance.restore import RecoveryError, StartCompute, recover_earlier_run, restore, verify_running
 from acceptance.settings import SuiteSettings
 
@@ -115,16 +114,6 @@ class SafetyNet:
 
     def _log(self, line: str) -> None:
         self.log(redaction.scrub(line))
-
-
-def connector(settings: SuiteSettings, embedded=None) -> Callable[[], object]:
-    """A fail-fast connection factory for the chosen cloud (``embedded``: the
-    started EmbeddedCloud when ``settings.uses_embedded_cloud``)."""
-    if settings.uses_embedded_cloud:
-        from embedded_cloud.clouds_yaml import ADMIN_CLOUD
-
-        return connection_factory(ADMIN_CLOUD, clouds_yaml=str(embedded.layout.clouds_yaml))
-    return connection_factory(settings.cloud)
 
 
 def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, *,

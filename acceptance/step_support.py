@@ -8,13 +8,13 @@ import logging
 
 from acceptance.foreign_usage import describe, foreign_changes, without_foreign
 from acceptance.step_types import TARGET
+from acceptance.tags import changes_host
 from acceptance.usage_timeline import PLACEMENT_USAGES
 from embedded_cloud.services.nova import UPDATE_RESOURCES_INTERVAL
 
 TEXT_PLAIN = "text/plain"
 
 LOG = logging.getLogger("acceptance.run")
-CHANGES_HOST = "changes-host"
 
 
 def host_of_role(context, role: str) -> str:
@@ -30,7 +30,7 @@ def exact_hosts(context) -> set[str]:
     scenario that takes it down or disables it (the safe-host check keeps
     foreign servers off it). Every other host may be shared."""
     target = context.suite.hosts.target
-    return {target} if target and CHANGES_HOST in context.scenario.effective_tags else set()
+    return {target} if target and changes_host(context.scenario.effective_tags) else set()
 
 
 def record_baseline(context) -> dict[str, dict[str, int]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,11 +11,11 @@ from openstack import exceptions
 from acceptance import fault_control as faults
 from acceptance.clients.compute import ComputeClient
 from acceptance.clients.placement import PlacementClient
-from acceptance.cloud import CloudConnection, connect
+from acceptance.connection import CloudAccess
 from acceptance.flavors import Flavors
 from acceptance.hosts import Hosts, choose_hosts
 from acceptance.request_log import RequestCounter, ServiceResolver, catalog_endpoints
-from acceptance.resources import Creations, ServiceChanges, new_run_prefix
+from acceptance.resources import Creations, ServiceChanges
 from acceptance.settings import SuiteSettings
 
 LOG_FILE = "suite.log"
@@ -25,7 +24,8 @@ LOG_FILE = "suite.log"
 @dataclass
 class Suite:
     settings: SuiteSettings
-    cloud: CloudConnection
+    cloud: CloudAccess
+    conn: object  # the steps' connection (openstacksdk's timeouts and retries)
     prefix: str
     requests: RequestCounter
     compute: ComputeClient
@@ -41,10 +41,6 @@ class Suite:
     # scenario name -> JUnit properties, added to the JUnit files at the end
     junit_properties: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     skip_reasons: dict[str, str] = field(default_factory=dict)  # scenario name -> why
-
-    @property
-    def conn(self):
-        return self.cloud.conn
 
 
 def log_to_run_dir(run_dir: str) -> Path:
@@ -70,7 +66,7 @@ def _admin_check(compute: ComputeClient) -> str | None:
     return None
 
 
-def _image_id(conn, settings: SuiteSettings, cloud: CloudConnection) -> str:
+def _image_id(conn, settings: SuiteSettings, cloud: CloudAccess) -> str:
     if settings.image:
         return conn.image.find_image(settings.image, ignore_missing=False).id
     if cloud.embedded is not None:
@@ -78,30 +74,21 @@ def _image_id(conn, settings: SuiteSettings, cloud: CloudConnection) -> str:
     raise LookupError(f"no image for cloud {cloud.name!r}: pass -D image=NAME_OR_ID")
 
 
-def build(
-    settings: SuiteSettings,
-    userdata: Mapping[str, str],
-    ledger,
-    progress: Callable[[str], None] | None = None,
-    prefix: str | None = None,
-    embedded=None,
-) -> Suite:
-    """Connect (starting the embedded cloud if it is the one chosen) and build
-    the suite. ``ledger`` hears of every change (see acceptance.resources);
-    ``prefix`` names what this run creates (a new one when None);
-    ``embedded`` is the EmbeddedCloud when the caller started it already."""
-    cloud = connect(settings, userdata, **({"progress": progress} if progress else {}), embedded=embedded)
-    conn = cloud.conn
+def build(settings: SuiteSettings, cloud: CloudAccess, fault_control: faults.FaultControl,
+          ledger, prefix: str) -> Suite:
+    """The suite, on the cloud and fault control the run chose; ``ledger``
+    hears of every change (see acceptance.resources), ``prefix`` names what
+    this run creates."""
+    conn = cloud.factory(fail_fast=False)()
     requests = RequestCounter(lambda: ServiceResolver(catalog_endpoints(conn)))
     requests.attach(conn)
     compute = ComputeClient(conn)
-    prefix = prefix or new_run_prefix()
     creations = Creations(conn, prefix, settings.timeouts, ledger)
-    fault_control = faults.choose(settings, cloud.embedded)
     why_not_admin = _admin_check(compute)
     return Suite(
         settings=settings,
         cloud=cloud,
+        conn=conn,
         prefix=prefix,
         requests=requests,
         compute=compute,

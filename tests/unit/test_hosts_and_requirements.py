@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 from acceptance import fault_control as faults
 from acceptance.hosts import Hosts, choose_hosts
-from acceptance.requirements import unmet
+from acceptance.tags import unmet
 from acceptance.settings import resolve
 
 
