@@ -20,12 +20,12 @@ import subprocess
 import sys
 
 from acceptance import redaction
-from acceptance.cloud_waits import quiet_period
-from acceptance.connection import cloud_access
-from acceptance.ledger import Ledger, LedgerBusy, cloud_key, ledger_path, outstanding_from, read_records
-from acceptance.preflight import PreflightError, explain
-from acceptance.prefix import new_run_prefix
-from acceptance.restore import restore
+from acceptance.cloud.connection import cloud_access
+from acceptance.cloud.waiters import quiet_period
+from acceptance.safety.ledger import Ledger, LedgerBusy, cloud_key, ledger_path, outstanding_from, read_records
+from acceptance.safety.prefix import new_run_prefix
+from acceptance.safety.preflight import PreflightError, explain
+from acceptance.safety.restore import restore
 from acceptance.settings import DEFAULT_RUN_DIR, EMBEDDED_RUN_DIR_KEY, SettingsError, resolve
 
 

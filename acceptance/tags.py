@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from acceptance import fault_control as faults
-from acceptance.clients.compute import EVACUATE_MICROVERSION, UNSHELVE_TO_HOST_MICROVERSION
+from acceptance.cloud import fault_control as faults
+from acceptance.cloud.compute import EVACUATE_MICROVERSION, UNSHELVE_TO_HOST_MICROVERSION
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ put the cloud back as it was after each scenario, whatever happened in it."""
 import logging
 import sys
 
-from acceptance import run
-from acceptance.restore import CleanupError
+from acceptance.safety.restore import CleanupError
+from acceptance.scenario import run
+from acceptance.scenario.world import World
 from acceptance.tags import unmet
-from acceptance.world import World
 
 LOG = logging.getLogger("acceptance.run")
 
@@ -23,7 +23,7 @@ def say_uncaptured(line):
 
 
 def before_all(context):
-    """Build the run once (acceptance.run): any mistake is one line and exit 2."""
+    """Build the run once (acceptance.scenario.run): any mistake is one line and exit 2."""
     run.start(context, say)
 
 

@@ -4,11 +4,11 @@ service down, disabling it, and bringing it back."""
 from behave import given, step, then, when
 from hamcrest import assert_that
 
-from acceptance import step_types
-from acceptance.cloud_waits import wait_for_service_state
-from acceptance.matchers import has_service_state
-from acceptance.step_support import host_of_role, names_the_request, sample_usages
-from acceptance.step_types import KILLED, TARGET
+from acceptance.checks.matchers import has_service_state
+from acceptance.cloud.waiters import wait_for_service_state
+from acceptance.scenario import step_types
+from acceptance.scenario.step_support import host_of_role, names_the_request, sample_usages
+from acceptance.scenario.step_types import KILLED, TARGET
 
 step_types.register()
 
