@@ -238,7 +238,7 @@ def put_back_service(conn, change: ServiceChange, *, start: bool, start_compute:
             raise NotPutBack(f"nova-compute on {change.host} was stopped by the suite and nothing "
                              "here can start it; start it by hand, then run python -m acceptance.cleanup")
         previous = compute.compute_service(change.host).updated_at
-        log(f"restore: starting nova-compute on {change.host}")
+        log(f"restore: making sure nova-compute runs on {change.host}")
         start_compute(change.host)
         alive = has_reported_since(compute, change.host, previous, timeout)
         if alive:
