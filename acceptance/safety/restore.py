@@ -260,8 +260,10 @@ def put_back_service(conn, change: ServiceChange, *, start: bool, start_compute:
         try:
             wait_for_service_state(compute, change.host, timeout, state="up")
         except WaitTimeout as error:
-            raise NotPutBack(f"{label} is not up {timeout:g} s after it was put back ({error.mismatch}); "
+            state = getattr(error.last_value, "state", "unknown")
+            raise NotPutBack(f"{label} is {state}, not up, {timeout:g} s after it was put back; "
                              "check nova-compute there, then run python -m acceptance.cleanup") from None
+        log(f"restore: {label} is up")
     if (service.status, service.disabled_reason) != (
             status_attrs["status"], status_attrs.get("disabled_reason", service.disabled_reason)):
         conn.compute.update_service(change.service_id, **status_attrs)
