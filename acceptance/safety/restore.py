@@ -2,13 +2,17 @@
 
 Order matters:
 
-1. servers first, while a faulted host is still forced down, so their
-   delete is a local delete and does not wait on a dead nova-compute;
-2. then flavors (nothing uses them any more);
-3. then compute hosts, each through ``put_back_service`` (the one order,
-   shared with the scenario's own restore: start -> heartbeat -> un-force
-   -> status). A compute that sends no heartbeat is left forced down and
-   reported: un-forcing a dead compute lets the scheduler count on it.
+1. nova-api's path to Placement, when the suite cut it: with it back,
+   deletes free allocations at once;
+2. compute hosts, each through ``put_back_service`` (start -> heartbeat ->
+   un-force -> up -> status), so the servers' deletes go through a running
+   nova-compute, as an ordinary delete -- a nova that sends deletes to a
+   forced-down host anyway would otherwise leave them hanging. A compute
+   that sends no heartbeat is left forced down and reported (un-forcing a
+   dead compute lets the scheduler count on it): the deletes of its servers
+   are then local deletes, which need no nova-compute;
+3. servers;
+4. flavors (nothing uses them any more).
 
 Every step is tried; failures come back as one line each instead of
 stopping at the first. Each item is marked done in the ledger only once
@@ -68,9 +72,9 @@ def restore(
     if todo.placement_path_cut:
         # First: with Placement reachable again, deletes free allocations at once.
         problems += _reconnect_placement(ledger, log, restore_placement_path)
+    problems += _restore_hosts(conn, ledger, todo, timeout, listen, log, start_compute)
     problems += _delete_servers(conn, ledger, todo.servers, timeout, log)
     problems += _delete_flavors(conn, ledger, todo.flavors, log)
-    problems += _restore_hosts(conn, ledger, todo, timeout, listen, log, start_compute)
     log("restore: done" if not problems else f"restore: {len(problems)} problem(s) left")
     return problems
 
