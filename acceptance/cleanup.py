@@ -20,12 +20,13 @@ import subprocess
 import sys
 
 from acceptance import redaction
-from acceptance.ledger import Ledger, LedgerBusy, cloud_key, ledger_path, outstanding_from, read_records
-from acceptance.preflight import PreflightError, explain
-from acceptance.prefix import new_run_prefix
-from acceptance.quick_connect import connection_factory
-from acceptance.restore import restore
-from acceptance.settings import DEFAULT_RUN_DIR, ENVVARS_CLOUD
+from acceptance.cloud.connection import cloud_access
+from acceptance.cloud.waiters import quiet_period
+from acceptance.safety.ledger import Ledger, LedgerBusy, cloud_key, ledger_path, outstanding_from, read_records
+from acceptance.safety.prefix import new_run_prefix
+from acceptance.safety.preflight import PreflightError, explain
+from acceptance.safety.restore import restore
+from acceptance.settings import DEFAULT_RUN_DIR, EMBEDDED_RUN_DIR_KEY, SettingsError, resolve
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        connect, start_compute, restore_placement_path = _cloud(args)
+        settings, connect, start_compute, restore_placement_path = _cloud(args)
         conn = connect()
         redaction.register_connection_secrets(conn)
         if args.dry_run:
@@ -67,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"cleanup: to undo: {line}")
             problems = restore(conn, ledger, timeout=args.timeout, start_compute=start_compute,
                                restore_placement_path=restore_placement_path,
+                               listen=quiet_period(settings.report_interval),
                                log=lambda line: print(redaction.scrub(line), flush=True))
-    except LedgerBusy as error:
+    except (LedgerBusy, SettingsError) as error:
         return _fail(str(error))
     except PreflightError as error:
         return _fail(str(error))
@@ -96,7 +98,8 @@ def _dry_run(path) -> int:
 
 
 def _cloud(args):
-    """(connection factory, start_compute, restore_placement_path) for the chosen cloud."""
+    """(settings, connection factory, start_compute, restore_placement_path)
+    for the cloud chosen as the suite chooses it (acceptance.settings)."""
     start_compute = None
     if args.start_compute_command:
         template = args.start_compute_command
@@ -112,19 +115,18 @@ def _cloud(args):
         def restore_placement_path() -> None:
             subprocess.run(command, shell=True, check=True, timeout=args.timeout)
 
-    cloud = args.cloud or os.environ.get("OS_CLOUD") or (
-        ENVVARS_CLOUD if os.environ.get("OS_AUTH_URL") else None)
-    if cloud is not None:
-        return connection_factory(cloud), start_compute, restore_placement_path
+    given = {"cloud": args.cloud, EMBEDDED_RUN_DIR_KEY: args.embedded_dir}
+    settings = resolve({key: value for key, value in given.items() if value}, os.environ)
+    if not settings.uses_embedded_cloud:
+        return settings, cloud_access(settings).factory(), start_compute, restore_placement_path
 
     from embedded_cloud.cloud import EmbeddedCloud
-    from embedded_cloud.clouds_yaml import ADMIN_CLOUD
 
-    embedded = EmbeddedCloud(args.embedded_dir, progress=lambda line: None)
+    embedded = EmbeddedCloud(settings.embedded_run_dir, progress=lambda line: None)
     if not embedded.layout.clouds_yaml.exists():
         raise PreflightError(f"no embedded cloud in {embedded.layout.root}; pass --embedded-dir "
                              "or --cloud NAME")
-    return (connection_factory(ADMIN_CLOUD, clouds_yaml=str(embedded.layout.clouds_yaml)),
+    return (settings, cloud_access(settings, embedded).factory(),
             start_compute or embedded.start_compute,
             restore_placement_path or embedded.restore_placement_path)
 

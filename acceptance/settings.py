@@ -48,6 +48,7 @@ FAULT_CONTROLS = ("auto", "embedded", "command", "none")
 EMBEDDED = "embedded"  # -D cloud=embedded
 ENVVARS_CLOUD = "envvars"  # openstacksdk's name for "the cloud in OS_* variables"
 DEFAULT_RUN_DIR = ".run/suite"
+EMBEDDED_RUN_DIR_KEY = "embedded_cloud.run_dir"
 # Seconds between a nova-compute's heartbeats ([DEFAULT] report_interval):
 # nova's default on a real cloud; the embedded cloud's own (its
 # embedded_cloud/services/nova.py REPORT_INTERVAL; a unit test keeps them equal).
@@ -79,6 +80,9 @@ class SuiteSettings:
     report_interval: float = EMBEDDED_REPORT_INTERVAL
     allow_foreign_servers: bool = False
     run_dir: str = DEFAULT_RUN_DIR
+    # The embedded cloud's run directory (-D embedded_cloud.run_dir=DIR);
+    # None: $EMBEDDED_CLOUD_DIR, else the project's .run/cloud.
+    embedded_run_dir: str | None = None
 
     @property
     def uses_embedded_cloud(self) -> bool:
@@ -192,6 +196,7 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         report_interval=report_interval,
         allow_foreign_servers=_flag("allow_foreign_servers", text("allow_foreign_servers")),
         run_dir=text("run_dir") or DEFAULT_RUN_DIR,
+        embedded_run_dir=text(EMBEDDED_RUN_DIR_KEY),
     )
 
 

@@ -4,11 +4,11 @@ service down, disabling it, and bringing it back."""
 from behave import given, step, then, when
 from hamcrest import assert_that
 
-from acceptance import step_types
-from acceptance.cloud_waits import wait_for_service_state
-from acceptance.matchers import has_service_state
-from acceptance.step_support import host_of_role, names_the_request, sample_usages
-from acceptance.step_types import KILLED, TARGET
+from acceptance.checks.matchers import has_service_state
+from acceptance.cloud.waiters import wait_for_service_state
+from acceptance.scenario import step_types
+from acceptance.scenario.step_support import host_of_role, names_the_request, sample_usages
+from acceptance.scenario.step_types import KILLED, TARGET
 
 step_types.register()
 
@@ -30,9 +30,9 @@ def step_target_host(context):
 @when("nova-compute on the {role:HostRole} is {outage:Outage} and its service is forced down")
 def step_take_down(context, role, outage):
     host = host_of_role(context, role)
-    services, cleanups = context.suite.services, context.world.cleanups
-    services.stop(host, cleanups, kill=outage == KILLED)
-    services.force_down(host, cleanups)
+    services = context.suite.services
+    services.stop(host, kill=outage == KILLED)
+    services.force_down(host)
     sample_usages(context, f"{host} {outage.split()[0]}, forced down")
 
 
@@ -55,7 +55,7 @@ def step_unforce(context, role):
 @step('the compute service of the {role:HostRole} is disabled with the reason "{reason}"')
 def step_disable(context, role, reason):
     host = host_of_role(context, role)
-    context.suite.services.disable(host, reason, context.world.cleanups)
+    context.suite.services.disable(host, reason)
 
 
 def wait_for_state(context, role, **state):
@@ -98,7 +98,7 @@ def step_still_disabled(context, role, reason):
 
 @when("nova-api's path to Placement is cut")
 def step_cut_placement_path(context):
-    context.suite.services.cut_placement_path(context.world.cleanups)
+    context.suite.services.cut_placement_path()
 
 
 @when("nova-api's path to Placement is restored")

@@ -3,14 +3,14 @@
 from behave import then, when
 from hamcrest import assert_that, equal_to
 
-from acceptance import step_types
-from acceptance.cloud_waits import CLOUD_POLL, wait_for_server_settled_on
-from acceptance.flavors import resources_of
-from acceptance.matchers import allocates_exactly_on_each
-from acceptance.step_support import host_of_role, provider_names, sample_usages
-from acceptance.step_types import OTHER, TARGET
-from acceptance.unforce import refused_for_evacuations
-from acceptance.waiters import wait_for
+from acceptance.checks.matchers import allocates_exactly_on_each
+from acceptance.checks.polling import wait_for
+from acceptance.cloud.flavors import resources_of
+from acceptance.cloud.waiters import CLOUD_POLL, wait_for_server_settled_on
+from acceptance.safety.unforce import refused_for_evacuations
+from acceptance.scenario import step_types
+from acceptance.scenario.step_support import host_of_role, provider_names, sample_usages
+from acceptance.scenario.step_types import OTHER, TARGET
 
 step_types.register()
 

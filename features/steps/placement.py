@@ -12,12 +12,12 @@ Every usages check attaches the usages sampled so far to the report.
 from behave import given, then
 from hamcrest import assert_that, has_entries
 
-from acceptance import step_types
-from acceptance.cloud_waits import CLOUD_POLL
-from acceptance.eventually import eventually
-from acceptance.flavors import resources_of
-from acceptance.matchers import allocates_exactly, has_no_allocations, has_usages, usages_raised_by
-from acceptance.step_support import (
+from acceptance.scenario import step_types
+from acceptance.cloud.waiters import CLOUD_POLL
+from acceptance.checks.eventually import eventually
+from acceptance.cloud.flavors import resources_of
+from acceptance.checks.matchers import allocates_exactly, has_no_allocations, has_usages, usages_raised_by
+from acceptance.scenario.step_support import (
     attach_usages,
     bounded_by_delete,
     host_of_role,

@@ -3,11 +3,11 @@
 from behave import given, then, when
 from hamcrest import assert_that, contains_string, equal_to
 
-from acceptance import step_types
-from acceptance.cloud_waits import wait_for_server_status
-from acceptance.step_support import host_of_role, names_the_request, sample_usages
-from acceptance.who_deleted import DeleteEvidence, shows_compute_delete, shows_local_delete
-from acceptance.world import BootedServer
+from acceptance.checks.who_deleted import DeleteEvidence, shows_compute_delete, shows_local_delete
+from acceptance.cloud.waiters import wait_for_server_status
+from acceptance.scenario import step_types
+from acceptance.scenario.step_support import host_of_role, names_the_request, sample_usages
+from acceptance.scenario.world import BootedServer
 
 step_types.register()
 
@@ -15,9 +15,7 @@ step_types.register()
 def boot(context, label, host=None):
     suite, world = context.suite, context.world
     flavor = world.flavor or suite.flavors.default()
-    server = suite.creations.boot_server(
-        label, flavor=flavor, image_id=suite.image_id, host=host, cleanups=world.cleanups
-    )
+    server = suite.creations.boot_server(label, flavor=flavor, image_id=suite.image_id, host=host)
     world.servers[label] = BootedServer(label, server.id, server.name, flavor)
     return world.servers[label]
 

@@ -2,9 +2,9 @@
 
 from behave import then, when
 
-from acceptance import step_types
-from acceptance.cloud_waits import wait_for_server_settled_on
-from acceptance.step_support import host_of_role, sample_usages
+from acceptance.cloud.waiters import wait_for_server_settled_on
+from acceptance.scenario import step_types
+from acceptance.scenario.step_support import host_of_role, sample_usages
 
 step_types.register()
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from acceptance.clients.compute import ComputeClient
-from acceptance.cloud_waits import wait_for_server_settled_on
+from acceptance.cloud.compute import ComputeClient
+from acceptance.cloud.waiters import wait_for_server_settled_on
 from tests.openstack_kit import wait_until
 
 from .kit import HOST, OTHER, Cloud, Doomed

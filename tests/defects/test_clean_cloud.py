@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from acceptance.clients.compute import ComputeClient
+from acceptance.cloud.compute import ComputeClient
 
 from .kit import OTHER
 from .procedures import (LOCAL_DELETE_DONE_WITHIN, delete, delete_on_dead_forced_down_compute,

@@ -1,7 +1,7 @@
 """evacuate-keeps-source-allocations: the restarted source keeps the evacuated server's share."""
 from __future__ import annotations
 
-from acceptance.clients.compute import ComputeClient
+from acceptance.cloud.compute import ComputeClient
 
 from .kit import HOST, OTHER
 from .procedures import delete, evacuate_then_restart_source

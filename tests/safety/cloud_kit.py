@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from acceptance.quick_connect import connection_factory
+from acceptance.cloud.connection import connection_factory
 from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
 from tests.openstack_kit import IMAGE, boot, wait_until  # noqa: F401  re-exported for the safety tests
 

@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from acceptance import interrupts
+from acceptance.safety import interrupts
 
 marker, mode = sys.argv[1], sys.argv[2]
 RESTORE_SECONDS = float(os.environ.get("RESTORE_SECONDS", "1.5"))

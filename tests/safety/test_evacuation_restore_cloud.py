@@ -10,12 +10,12 @@ import threading
 import pytest
 from openstack import exceptions
 
-from acceptance.clients.compute import ComputeClient
-from acceptance.cloud_waits import wait_for_server_settled_on
-from acceptance.ledger import Ledger, cloud_key
-from acceptance.prefix import new_run_prefix
-from acceptance.restore import restore
-from acceptance.unforce import refused_for_evacuations, unforce
+from acceptance.cloud.compute import ComputeClient
+from acceptance.cloud.waiters import wait_for_server_settled_on
+from acceptance.safety.ledger import Ledger, cloud_key
+from acceptance.safety.prefix import new_run_prefix
+from acceptance.safety.restore import restore
+from acceptance.safety.unforce import refused_for_evacuations, unforce
 from tests.safety import cloud_kit as kit
 
 SOURCE, DESTINATION = "compute1", "compute2"

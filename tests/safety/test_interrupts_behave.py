@@ -16,7 +16,7 @@ BEHAVE = [sys.executable, "-m", "behave"]
 
 ENVIRONMENT = '''
 import os, time
-from acceptance import interrupts
+from acceptance.safety import interrupts
 
 MARKER = os.environ["MARKER"]
 

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from acceptance.ledger import Ledger, LedgerBusy, ledger_path, outstanding_from, read_records
+from acceptance.safety.ledger import Ledger, LedgerBusy, ledger_path, outstanding_from, read_records
 
 PREFIX = "accept-0badc0de-"
 UP = {"forced_down": False, "status": "enabled", "disabled_reason": None}
@@ -105,7 +105,7 @@ def test_a_second_opener_is_refused_while_the_first_lives(ledger, tmp_path):
 def test_the_lock_dies_with_a_killed_holder(tmp_path):
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import os, signal
-        from acceptance.ledger import Ledger
+        from acceptance.safety.ledger import Ledger
         ledger = Ledger.open({str(tmp_path)!r}, "k", {PREFIX!r})
         ledger.will_create("server", {PREFIX + "orphan"!r})
         os.kill(os.getpid(), signal.SIGKILL)

@@ -11,8 +11,8 @@ import sys
 import pytest
 import yaml
 
-from acceptance.preflight import Needs, PreflightError, run_preflight
-from acceptance.quick_connect import connection_factory
+from acceptance.cloud.connection import connection_factory
+from acceptance.safety.preflight import Needs, PreflightError, run_preflight
 from acceptance.settings import SuiteSettings
 from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
 from tests.safety import cloud_kit as kit
@@ -90,8 +90,8 @@ def test_a_forced_down_host_is_named_as_the_reason(safety_cloud, clouds_yaml):
 
 ENVIRONMENT = '''
 import os
-from acceptance.preflight import Needs, PreflightError, fail_cleanly, needs_for, run_preflight
-from acceptance.quick_connect import connection_factory
+from acceptance.cloud.connection import connection_factory
+from acceptance.safety.preflight import Needs, PreflightError, fail_cleanly, needs_for, run_preflight
 from acceptance.settings import resolve
 
 def before_all(context):

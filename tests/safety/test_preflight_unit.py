@@ -7,8 +7,8 @@ import textwrap
 from behave.configuration import Configuration
 from behave.parser import parse_feature
 
-from acceptance.preflight import needs_for
-from acceptance.prefix import PREFIX_PATTERN, is_suite_name, new_run_prefix
+from acceptance.safety.prefix import PREFIX_PATTERN, is_suite_name, new_run_prefix
+from acceptance.safety.preflight import needs_for
 
 FEATURE = """Feature: f
   Scenario: one
@@ -53,7 +53,7 @@ def test_evacuate_and_shelve_scenarios_need_their_microversions_only_when_select
 
 
 def test_an_older_nova_is_told_which_scenarios_to_leave_out():
-    from acceptance.preflight import Needs, PreflightError, check_access
+    from acceptance.safety.preflight import Needs, PreflightError, check_access
 
     class Proxy:
         def get_endpoint_data(self):
@@ -76,7 +76,7 @@ def test_an_older_nova_is_told_which_scenarios_to_leave_out():
 
 def test_fail_cleanly_exits_2_with_one_scrubbed_line():
     result = subprocess.run([sys.executable, "-c", textwrap.dedent("""
-        from acceptance.preflight import fail_cleanly
+        from acceptance.safety.preflight import fail_cleanly
         from acceptance.redaction import register_secret
         register_secret("Canary-Pw-7f3a9c")
         print("buffered output survives", end="")
@@ -98,7 +98,7 @@ def test_run_prefixes_are_unique_and_recognisable():
 def test_keystoneauths_bare_exception_for_a_missing_password_is_one_line():
     import pytest
 
-    from acceptance.preflight import PreflightError, check_access
+    from acceptance.safety.preflight import PreflightError, check_access
 
     def no_password():
         raise Exception("password is a required attribute")  # as keystoneauth raises it
@@ -111,7 +111,7 @@ def test_keystoneauths_bare_exception_for_a_missing_password_is_one_line():
 def test_a_bug_of_ours_in_the_preflight_is_not_dressed_up_as_bad_input():
     import pytest
 
-    from acceptance.preflight import check_access
+    from acceptance.safety.preflight import check_access
 
     def bug():
         raise KeyError("oops")

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from acceptance import safety
-from acceptance.preflight import Needs
+from acceptance.safety import net as safety
+from acceptance.safety.preflight import Needs
 from acceptance.settings import SuiteSettings
 from tests.safety import cloud_kit as kit
 
@@ -22,8 +22,8 @@ def killed_run(cloud, run_dir, host="compute2") -> str:
     ``host``, then is SIGKILLed. Returns the run prefix it used."""
     code = textwrap.dedent(f"""
         import os, signal
-        from acceptance.ledger import Ledger, cloud_key
-        from acceptance.prefix import new_run_prefix
+        from acceptance.safety.ledger import Ledger, cloud_key
+        from acceptance.safety.prefix import new_run_prefix
         from embedded_cloud.cloud import EmbeddedCloud
         from tests.safety import cloud_kit as kit
 
@@ -109,7 +109,7 @@ def test_a_live_run_holds_its_ledger(safety_cloud, conn, tmp_path):
 
 
 def test_a_dry_run_lists_what_it_would_put_back_and_changes_nothing(safety_cloud, conn, tmp_path):
-    from acceptance.ledger import cloud_key, ledger_path
+    from acceptance.safety.ledger import cloud_key, ledger_path
 
     prefix = killed_run(safety_cloud, tmp_path)
     ledger = ledger_path(tmp_path, cloud_key(conn))

@@ -1,8 +1,8 @@
 """restore() on a real (embedded) cloud after a scenario that stopped half-way."""
 
-from acceptance.ledger import Ledger, cloud_key
-from acceptance.prefix import new_run_prefix
-from acceptance.restore import restore
+from acceptance.safety.ledger import Ledger, cloud_key
+from acceptance.safety.prefix import new_run_prefix
+from acceptance.safety.restore import restore
 from tests.safety import cloud_kit as kit
 
 

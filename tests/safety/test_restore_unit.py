@@ -1,7 +1,7 @@
 """restore() paths that make no cloud call (the cloud paths are in test_restore_cloud)."""
 
-from acceptance.ledger import Ledger
-from acceptance.restore import restore
+from acceptance.safety.ledger import Ledger
+from acceptance.safety.restore import restore
 
 PREFIX = "accept-0badc0de-"
 NO_CLOUD = None  # any call on it would fail the test
@@ -70,7 +70,7 @@ class _Conn:
 
 
 def _restore_servers(tmp_path, monkeypatch, states):
-    import acceptance.restore as restore_module
+    import acceptance.safety.restore as restore_module
 
     monkeypatch.setattr(restore_module, "POLL_EVERY", 0.01)
     lines = []
@@ -110,7 +110,7 @@ def test_a_server_the_cloud_only_soft_deleted_is_force_deleted(tmp_path, monkeyp
 
     from openstack import exceptions
 
-    import acceptance.restore as restore_module
+    import acceptance.safety.restore as restore_module
 
     monkeypatch.setattr(restore_module, "REDELETE_EVERY", 0.0)
     monkeypatch.setattr(restore_module, "POLL_EVERY", 0.0)
@@ -134,3 +134,13 @@ def test_a_server_the_cloud_only_soft_deleted_is_force_deleted(tmp_path, monkeyp
         assert restore(conn, ledger, timeout=5, log=lambda line: None) == []
         assert calls == ["delete", "force delete"]
         assert not ledger.outstanding()
+
+
+def test_what_could_not_be_put_back_is_one_line_each_in_the_hook_failure():
+    from acceptance.safety.restore import CleanupError
+
+    error = CleanupError(["server s1 is still listed", "compute1 is down"])
+    assert str(error) == (
+        "2 cleanups failed; the cloud may not be as the suite found it:\n"
+        "  - restore from the ledger: AssertionError: server s1 is still listed\n"
+        "  - restore from the ledger: AssertionError: compute1 is down")

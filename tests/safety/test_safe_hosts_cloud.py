@@ -2,9 +2,9 @@
 
 import pytest
 
-from acceptance.ledger import Ledger, cloud_key
-from acceptance.prefix import new_run_prefix
-from acceptance.safe_hosts import ForeignServersError, check_host_is_ours, choose_host, servers_on
+from acceptance.safety.ledger import Ledger, cloud_key
+from acceptance.safety.prefix import new_run_prefix
+from acceptance.safety.safe_hosts import ForeignServersError, check_host_is_ours, servers_on
 from tests.safety import cloud_kit as kit
 
 
@@ -67,10 +67,3 @@ def test_a_server_in_our_ledger_counts_as_ours_whatever_its_name(world, tmp_path
             check_host_is_ours(admin, our_host, prefix=other_prefix, ledger=ledger)
         ledger.created("server", ours.name, ours.id)
         check_host_is_ours(admin, our_host, prefix=other_prefix, ledger=ledger)
-
-
-def test_choosing_skips_the_host_with_foreign_servers(world):
-    admin, prefix, foreign, foreign_host, ours, our_host = world
-    assert choose_host(admin, [foreign_host, our_host], prefix=prefix) == our_host
-    with pytest.raises(ForeignServersError, match="allow_foreign_servers"):
-        choose_host(admin, [foreign_host], prefix=prefix)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from acceptance.ledger import read_records
-from acceptance.prefix import is_suite_name
+from acceptance.safety.ledger import read_records
+from acceptance.safety.prefix import is_suite_name
 from tests.openstack_kit import os_environment
 from tests.safety import cloud_kit as kit
 
@@ -62,7 +62,7 @@ def assert_cloud_as_before(conn, usages_before, ledger_path):
     for host, service in kit.services(conn).items():
         assert (service.status, service.state, service.is_forced_down) == ("enabled", "up", False), host
     assert kit.provider_usages(conn) == usages_before
-    from acceptance.ledger import outstanding_from
+    from acceptance.safety.ledger import outstanding_from
     assert not outstanding_from(read_records(ledger_path))
 
 

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 
 from behave.parser import parse_file
 
-from acceptance.prefix import is_suite_name
+from acceptance.safety.prefix import is_suite_name
 from tests.conftest import PROJECT
 
 SUITE_TIMEOUT = 1200  # seconds; a green run takes 90-150 s on a busy 2-core machine

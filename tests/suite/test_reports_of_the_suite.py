@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from acceptance.junit_skips import NOT_RUN
 from reports import junit
+from reports.junit_skips import NOT_RUN
 from tests.reports.browser import CHROMIUM, NO_CHROMIUM, looks_rendered, screenshot
 from tests.reports.html_sections import scenarios, table_rows, text_of
 from tests.suite.behave_run import FEATURES, junit_testcases, parsed_scenarios

@@ -4,7 +4,7 @@ budget, and the cloud is left exactly as it was found."""
 
 from __future__ import annotations
 
-from acceptance.request_log import REQUEST_BUDGET_PER_SCENARIO
+from acceptance.cloud.request_log import REQUEST_BUDGET_PER_SCENARIO
 from tests.suite.behave_run import junit_testcases
 
 

@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from acceptance.prefix import is_suite_name
+from acceptance.safety.prefix import is_suite_name
 from tests.conftest import PROJECT, connect
 from tests.openstack_kit import embedded_cloud_cli as cli
 from tests.suite.behave_run import compute_services, run_behave, suite_leftovers, usages

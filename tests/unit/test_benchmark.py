@@ -1,4 +1,4 @@
-"""python -m acceptance.benchmark without a cloud: its table from canned
+"""python -m benchmarks without a cloud: its table from canned
 figures, the JUnit and testtools readers, the scenario clock on a tiny
 behave project, and --help."""
 
@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from acceptance.benchmark.nova_test import AFTER_RESTART, FROM_API, NovaTiming, parse_testtools_output
-from acceptance.benchmark.suite_timing import ScenarioTiming, SuiteTiming, read_scenarios
-from acceptance.benchmark.table import ColdStart, Measurements, lines
+from benchmarks.nova_test import AFTER_RESTART, FROM_API, NovaTiming, parse_testtools_output
+from benchmarks.suite_timing import ScenarioTiming, SuiteTiming, read_scenarios
+from benchmarks.table import ColdStart, Measurements, lines
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -89,7 +89,7 @@ def test_the_scenario_clock_counts_the_hooks_as_well_as_the_steps(tmp_path):
     (features / "environment.py").write_text(
         "import time\ndef after_scenario(context, scenario):\n    time.sleep(0.3)\n")
     done = subprocess.run(
-        [sys.executable, "-m", "behave", "--no-capture", "-f", "acceptance.benchmark.scenario_clock:ScenarioClock",
+        [sys.executable, "-m", "behave", "--no-capture", "-f", "benchmarks.scenario_clock:ScenarioClock",
          "-o", "clock.json", "features"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -100,8 +100,8 @@ def test_the_scenario_clock_counts_the_hooks_as_well_as_the_steps(tmp_path):
 
 
 def test_help_describes_the_command_and_exits_0():
-    done = subprocess.run([sys.executable, "-m", "acceptance.benchmark", "--help"],
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--help"],
                           cwd=PROJECT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("usage: python -m acceptance.benchmark")
+    assert done.stdout.startswith("usage: python -m benchmarks")
     assert "nova's own functional test" in done.stdout and "--run-dir DIR" in done.stdout

@@ -2,8 +2,9 @@ import pytest
 from hamcrest import assert_that, equal_to, greater_than
 from hamcrest.core.string_description import StringDescription
 
-from acceptance.eventually import eventually
-from acceptance.polling import FakeClock, PollPolicy
+from acceptance.checks.eventually import eventually
+from acceptance.checks.polling import PollPolicy
+from tests.fake_clock import FakeClock
 
 STEADY = PollPolicy(first_interval=1, factor=1, max_interval=1)
 

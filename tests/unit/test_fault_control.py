@@ -2,7 +2,7 @@ import subprocess
 
 import pytest
 
-from acceptance import fault_control as faults
+from acceptance.cloud import fault_control as faults
 from acceptance.settings import resolve
 
 STOP = "ssh {host} sudo systemctl stop nova-compute"

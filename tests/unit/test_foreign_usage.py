@@ -1,6 +1,6 @@
 """Usages of a shared host less the changes of consumers that are not the suite's."""
 
-from acceptance.foreign_usage import ProviderReading, describe, foreign_changes, without_foreign
+from acceptance.checks.foreign_usage import ProviderReading, describe, foreign_changes, without_foreign
 
 OURS = {"ours-bystander", "ours-doomed"}
 

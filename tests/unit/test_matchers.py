@@ -4,7 +4,7 @@ import pytest
 from hamcrest import assert_that
 from hamcrest.core.string_description import StringDescription
 
-from acceptance.matchers import (
+from acceptance.checks.matchers import (
     allocates_exactly,
     allocates_exactly_on_each,
     format_resources,

@@ -3,7 +3,7 @@ periodic clean-up could have freed what it saw."""
 
 from types import SimpleNamespace
 
-from acceptance.step_support import bounded_by_delete
+from acceptance.scenario.step_support import bounded_by_delete
 
 
 def context(embedded: bool):

@@ -2,7 +2,8 @@ import itertools
 
 import pytest
 
-from acceptance.polling import SYSTEM_CLOCK, FakeClock, PollPolicy
+from acceptance.checks.polling import SYSTEM_CLOCK, PollPolicy
+from tests.fake_clock import FakeClock
 
 
 def first(n, iterator):

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from acceptance.request_log import RequestCounter, ServiceResolver, url_without_query
+from acceptance.cloud.request_log import RequestCounter, ServiceResolver, url_without_query
 
 ENDPOINTS = [
     ("http://127.0.0.1:5000/v3", "identity"),

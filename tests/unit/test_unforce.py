@@ -1,9 +1,9 @@
-"""acceptance.unforce: the order nova accepts after an evacuation, on a fake compute proxy."""
+"""acceptance.safety.unforce: the order nova accepts after an evacuation, on a fake compute proxy."""
 
 import pytest
 from openstack import exceptions
 
-from acceptance.unforce import refused_for_evacuations, unforce
+from acceptance.safety.unforce import refused_for_evacuations, unforce
 
 REFUSAL = ("Unable to force up host compute1 as `done` evacuation migration records remain "
            "associated with the host.")

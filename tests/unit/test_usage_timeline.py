@@ -1,6 +1,6 @@
 import json
 
-from acceptance.usage_timeline import UsageTimeline
+from acceptance.scenario.usage_timeline import UsageTimeline
 
 
 def test_the_attachment_has_one_column_per_sample_and_one_row_per_host_and_class():
@@ -30,4 +30,3 @@ def test_a_host_missing_from_a_sample_shows_as_none_and_samples_are_copies():
     timeline.record("later", {"c2": {"VCPU": 1}})
     rows = json.loads(timeline.attachment("t"))["rows"]
     assert rows == {"c1 VCPU": [0, None], "c2 VCPU": [None, 1]}
-    assert timeline.of_host("c1") == [("baseline", {"VCPU": 0})]

@@ -1,8 +1,8 @@
 import pytest
 from hamcrest import equal_to, greater_than
 
-from acceptance.polling import FakeClock, PollPolicy
-from acceptance.waiters import WaitTimeout, describe_wait, wait_for
+from acceptance.checks.polling import PollPolicy, WaitTimeout, describe_wait, wait_for
+from tests.fake_clock import FakeClock
 
 STEADY = PollPolicy(first_interval=1, factor=1, max_interval=1)
 

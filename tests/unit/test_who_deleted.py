@@ -3,7 +3,7 @@
 from hamcrest import assert_that, equal_to, is_not
 from hamcrest.core.string_description import StringDescription
 
-from acceptance.who_deleted import DeleteEvidence, shows_compute_delete, shows_local_delete
+from acceptance.checks.who_deleted import DeleteEvidence, shows_compute_delete, shows_local_delete
 
 CREATE = ["conductor_schedule_and_build_instances", "compute__do_build_and_run_instance"]
 LOCAL = {"create": CREATE, "delete": []}

@@ -1,0 +1,193 @@
+"""The one way the suite creates servers and flavors and changes compute services.
+
+Each change is written to the ledger (``acceptance.safety.ledger``) before it is
+made, and nothing else: the ledger is the one record of what to put back, and
+``acceptance.safety.restore`` the one restorer that puts it back -- after each
+scenario, at the end, after Ctrl-C, or on replay after a kill.
+
+  ``ledger.will_create(kind, name)``            before a create call
+  ``ledger.created(kind, name, resource_id)``   right after it
+  ``ledger.not_found(kind, name)``              when the cloud refused a create (4xx)
+  ``ledger.deleted(kind, resource_id)``         once the resource is confirmed gone
+  ``ledger.will_change_service(service_id, host, binary, original)``
+                                                before the first change to a compute
+                                                service (a stop, a kill or a PUT)
+  ``ledger.will_stop_compute(host)``            before nova-compute is stopped or killed
+  ``ledger.compute_started(host)``              once it has reported again
+
+A stop or a kill is believed only once the service's heartbeats have
+stopped (``wait_for_heartbeats_to_stop``): forcing a live service down would
+let a stop that did nothing pass. A start returns once a new heartbeat came.
+"""
+
+from __future__ import annotations
+
+from openstack import exceptions
+
+from acceptance import redaction
+from acceptance.cloud.compute import COMPUTE_BINARY, ComputeClient
+from acceptance.cloud.waiters import (
+    wait_for_heartbeat,
+    wait_for_heartbeats_to_stop,
+    wait_for_server_gone,
+)
+from acceptance.checks.polling import SYSTEM_CLOCK, Clock
+from acceptance.cloud.fault_control import KILL, STOP, FaultControl
+from acceptance.settings import NOVA_REPORT_INTERVAL, Timeouts
+
+SERVER, FLAVOR = "server", "flavor"
+
+__all__ = ["Creations", "ServiceChanges"]
+
+
+def _create(ledger, kind: str, name: str, create):
+    ledger.will_create(kind, name)
+    try:
+        made = create()
+    except exceptions.HttpException as error:
+        # Only a 4xx means the cloud refused it, so nothing exists to look
+        # for. After a timeout or a 5xx the resource may exist after all.
+        if error.status_code is not None and 400 <= error.status_code < 500:
+            ledger.not_found(kind, name)
+        raise
+    ledger.created(kind, name, made.id)
+    return made
+
+
+class Creations:
+    """Servers and flavors, named with the run prefix, each in the ledger."""
+
+    def __init__(self, conn, prefix: str, timeouts: Timeouts, ledger) -> None:
+        self.conn = conn
+        self.compute = ComputeClient(conn)
+        self.prefix = prefix
+        self.timeouts = timeouts
+        self.ledger = ledger
+        self.server_ids: set[str] = set()  # every server this run created
+        self._confirmed_gone: set[str] = set()
+
+    def name(self, label: str) -> str:
+        return f"{self.prefix}{label}"
+
+    # ------------------------------------------------------------ flavors
+    def create_flavor(self, label: str, *, vcpus: int, ram: int, disk: int):
+        name = self.name(label)
+        flavor = _create(
+            self.ledger,
+            FLAVOR,
+            name,
+            lambda: self.conn.compute.create_flavor(
+                name=name, vcpus=vcpus, ram=ram, disk=disk, ephemeral=0, swap=0, is_public=True
+            ),
+        )
+        return flavor
+
+    # ------------------------------------------------------------ servers
+    def boot_server(
+        self, label: str, *, flavor, image_id: str, host: str | None = None
+    ):
+        """POST /servers without networks; ``host`` (2.74, admin) asks the
+        scheduler for that host. Returns at once: the caller waits."""
+        name = self.name(label)
+        attrs = {"name": name, "flavor_id": flavor.id, "image_id": image_id, "networks": "none"}
+        if host is not None:
+            attrs["host"] = host
+        server = _create(self.ledger, SERVER, name, lambda: self.conn.compute.create_server(**attrs))
+        # The guest's password, in nova's answer: masked wherever it might show up later.
+        redaction.register_secret(getattr(server, "admin_password", None))
+        self.server_ids.add(server.id)
+        return server
+
+    def delete_server(self, server_id: str) -> None:
+        """DELETE /servers/{id}; returns once nova accepted it."""
+        self.conn.compute.delete_server(server_id, ignore_missing=False)
+
+    def wait_until_server_gone(self, server_id: str, timeout: float | None = None) -> None:
+        """Fails at once on a SOFT_DELETED server: the check is about a delete."""
+        wait_for_server_gone(
+            self.compute, server_id, self.timeouts.server_deleted if timeout is None else timeout)
+        self._confirm_gone(server_id)
+
+    def _confirm_gone(self, server_id: str) -> None:
+        if server_id in self._confirmed_gone:
+            return
+        self._confirmed_gone.add(server_id)
+        self.ledger.deleted(SERVER, server_id)
+
+
+class ServiceChanges:
+    """Stops, kills, starts, forces down and disables compute services; the
+    ledger holds how each was before, for ``acceptance.safety.restore``."""
+
+    def __init__(self, conn, fault_control: FaultControl, timeouts: Timeouts, ledger, *,
+                 report_interval: float = NOVA_REPORT_INTERVAL, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.conn = conn
+        self.compute = ComputeClient(conn)
+        self.fault_control = fault_control
+        self.timeouts = timeouts
+        self.ledger = ledger
+        self.report_interval = report_interval
+        self.clock = clock
+
+    def _record(self, host: str):
+        """The service; before its first change since it was last put back,
+        the ledger hears how it is now."""
+        service = self.compute.compute_service(host)
+        if not any(change.host == host for change in self.ledger.outstanding().services):
+            original = {
+                "forced_down": bool(service.is_forced_down),
+                "status": service.status,
+                "disabled_reason": service.disabled_reason,
+                "state": service.state,
+            }
+            self.ledger.will_change_service(service.id, host, COMPUTE_BINARY, original)
+        return service
+
+    # -------------------------------------------------------- the process
+    def stop(self, host: str, *, kill: bool = False) -> None:
+        self._record(host)
+        # Written before the call: a stop that fails half-way still gets a start.
+        self.ledger.will_stop_compute(host)
+        if kill:
+            self.fault_control.kill_compute(host)
+        else:
+            self.fault_control.stop_compute(host)
+        wait_for_heartbeats_to_stop(
+            self.compute, host, report_interval=self.report_interval,
+            timeout=self.timeouts.service_state, clock=self.clock,
+            stopped_by=self._stopped_by(KILL if kill else STOP))
+
+    def _stopped_by(self, action: str) -> str:
+        if self.fault_control.name == "command":
+            return f"the {action} command exited 0"
+        return f"the {action} of nova-compute ({self.fault_control.name} fault control) returned"
+
+    def start(self, host: str) -> None:
+        """Start nova-compute and return once it has reported (its start-up
+        resource tracker run is done by then)."""
+        last_heartbeat = self.compute.compute_service(host).updated_at
+        self.fault_control.start_compute(host)
+        wait_for_heartbeat(self.compute, host, last_heartbeat, self.timeouts.heal)
+        self.ledger.compute_started(host)
+
+    def cut_placement_path(self) -> None:
+        """Cut nova-api's path to Placement; restored after the scenario."""
+        self.ledger.will_cut_placement_path()
+        self.fault_control.cut_placement_path()
+
+    def restore_placement_path(self) -> None:
+        self.fault_control.restore_placement_path()
+        self.ledger.placement_path_restored()
+
+    # ------------------------------------------------------ the API record
+    def force_down(self, host: str) -> None:
+        service = self._record(host)
+        self.conn.compute.update_service_forced_down(service.id, forced=True)
+
+    def unforce(self, host: str) -> None:
+        service = self.compute.compute_service(host)
+        self.conn.compute.update_service_forced_down(service.id, forced=False)
+
+    def disable(self, host: str, reason: str) -> None:
+        service = self._record(host)
+        self.conn.compute.disable_service(service.id, disabled_reason=reason)

@@ -1,0 +1,75 @@
+"""Every scenario tag that asks something of the run, in one table.
+
+A tag can need something before each scenario (``skip_unless``: a reason
+to skip, never silently), more compute hosts from the preflight
+(``computes``), a compute microversion checked only when a scenario with the
+tag is selected (``compute_call``), or mark a scenario that takes its target
+host down or disables it (``changes_host``: that host must carry no foreign
+servers, and its usages are compared exactly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from acceptance.cloud import fault_control as faults
+from acceptance.cloud.compute import EVACUATE_MICROVERSION, UNSHELVE_TO_HOST_MICROVERSION
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    skip_unless: Callable[[object], str | None] | None = None  # suite -> why it cannot run
+    computes: int = 1  # enabled, up compute hosts the preflight asks for
+    compute_call: tuple[str, str] | None = None  # (microversion, what the suite does with it)
+    changes_host: bool = False
+
+
+def _fault_control(suite) -> str | None:
+    return (
+        suite.fault_control.missing(faults.STOP)
+        or suite.fault_control.missing(faults.START)
+        or suite.hosts.why_no_target
+    )
+
+
+# In the order the skip reasons are looked for: behave's effective tags are a
+# set, and the same run must give the same reason.
+TAGS: dict[str, Tag] = {tag.name: tag for tag in (
+    Tag("admin", skip_unless=lambda suite: suite.why_not_admin),
+    Tag("fault-control", skip_unless=_fault_control),
+    Tag("kill", skip_unless=lambda suite: suite.fault_control.missing(faults.KILL)),
+    Tag("placement-path", skip_unless=lambda suite: suite.fault_control.missing(faults.CUT_PLACEMENT_PATH)),
+    Tag("two-computes", skip_unless=lambda suite: suite.hosts.why_no_other, computes=2),
+    Tag("evacuate", compute_call=(EVACUATE_MICROVERSION, "evacuate a server, which then arrives SHUTOFF")),
+    Tag("shelve", compute_call=(UNSHELVE_TO_HOST_MICROVERSION,
+                                "shelve a server and unshelve it onto a named host")),
+    Tag("changes-host", changes_host=True),
+)}
+
+
+def unmet(suite, tags: Iterable[str]) -> str | None:
+    """'@tag: reason' for the first tag, in TAGS order, whose need is not
+    met, else None."""
+    tags = set(tags)
+    for tag in TAGS.values():
+        reason = tag.skip_unless(suite) if tag.skip_unless and tag.name in tags else None
+        if reason:
+            return f"@{tag.name}: {reason}"
+    return None
+
+
+def changes_host(tags: Iterable[str]) -> bool:
+    """Does a scenario with ``tags`` take its target host down or disable it?"""
+    return any(TAGS[tag].changes_host for tag in tags if tag in TAGS)
+
+
+def computes_needed(tags: Iterable[str]) -> int:
+    return max((TAGS[tag].computes for tag in tags if tag in TAGS), default=1)
+
+
+def tagged_compute_calls(tags: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+    """tag -> (microversion, what) of the tagged calls; of ``tags`` only, when given."""
+    return {tag.name: tag.compute_call for tag in TAGS.values()
+            if tag.compute_call and (tags is None or tag.name in tags)}
