@@ -15,6 +15,7 @@ from acceptance.preflight import fail_cleanly, needs_for
 from acceptance.requirements import unmet
 from acceptance.safe_hosts import ForeignServersError
 from acceptance.settings import SettingsError, resolve
+from acceptance.step_support import attach_timeline
 from acceptance.suite import build, log_to_run_dir
 from acceptance.world import World
 from embedded_cloud.errors import CloudError
@@ -129,6 +130,7 @@ def before_scenario(context, scenario):
 
 def after_scenario(context, scenario):
     suite, world = context.suite, context.world
+    attach_timeline(context)
     # A second Ctrl-C must not cut the cleanups in half.
     with context.safety.shielded():
         failures = world.cleanups.run_all()
