@@ -14,7 +14,7 @@ from reports.html_kit import escape
 
 _COLOURS = ("#1f6fb2", "#d9822b", "#2e8540", "#8e44ad")
 _DASHES = ("", "5 3", "2 2", "8 3 2 3")  # a second host on the same values stays visible
-_LEFT, _RIGHT, _TOP, _STEP = 96, 16, 30, 64
+_LEFT, _RIGHT, _TOP, _STEP = 96, 150, 80, 76
 _PANEL, _GAP, _LABELS = 54, 16, 96
 
 
@@ -118,8 +118,8 @@ def _events(events: list[dict], count: int, bottom: float, x) -> list[str]:
         parts.append(
             f'<g class="fault" data-at="{at}" data-label="{escape(text)}"><title>{escape(text)}</title>'
             f'<line x1="{where}" y1="{_TOP - 6}" x2="{where}" y2="{bottom}"/>'
-            f'<text x="{where}" y="{_TOP - 18}" text-anchor="middle" '
-            f'transform="rotate(-12 {where} {_TOP - 18})">{escape(_short(text, 30))}</text></g>')
+            f'<text x="{where}" y="{_TOP - 9}" transform="rotate(-25 {where} {_TOP - 9})">'
+            f"{escape(_short(text, 30))}</text></g>")
     return parts
 
 
