@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openstack import exceptions
 
+from acceptance import audit as audits
 from acceptance import fault_control as faults
 from acceptance.cleanups import CleanupStack
 from acceptance.clients.compute import ComputeClient
@@ -43,6 +44,7 @@ class Suite:
     # scenario name -> JUnit properties, added to the JUnit files at the end
     junit_properties: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     skip_reasons: dict[str, str] = field(default_factory=dict)  # scenario name -> why
+    audit: audits.Audit | None = None  # nova-manage placement audit (acceptance/audit.py)
 
     @property
     def conn(self):
@@ -119,4 +121,5 @@ def build(
         is_admin=why_not_admin is None,
         why_not_admin=why_not_admin,
         run_cleanups=run_cleanups,
+        audit=audits.choose(settings, cloud.embedded),
     )

@@ -31,6 +31,7 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     And the server "evacuee" holds exactly its flavor on each provider of the target host and the other host
     And the usages of the target host are still raised by the flavor of the server "evacuee"
     And the usages of the server "evacuee"'s host rose by exactly its flavor
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched
 
   Scenario: The source host, started again, removes the evacuated server's allocations there
     Given the server "evacuee" is ACTIVE on the target host
@@ -43,6 +44,7 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     And the server "evacuee" holds exactly its flavor on the provider of the other host
     And at once, the usages of the target host are back to the baseline
     And the usages of the server "evacuee"'s host rose by exactly its flavor
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched
 
   Scenario: Deleting an evacuated server while its source host is down frees both hosts
     Given the server "evacuee" is ACTIVE on the target host
@@ -54,6 +56,7 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     And the server "evacuee" holds no allocations
     And at once, the usages of the target host are back to the baseline
     And at once, the usages of the other host are back to the baseline
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched
 
   Scenario: The source host is un-forced only after it has started and cleaned up
     Given the server "evacuee" is ACTIVE on the target host
@@ -66,3 +69,4 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     And the compute service of the target host is no longer forced down
     Then the compute service of the target host is up, enabled and not forced down
     And the usages of the target host are at the baseline
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched

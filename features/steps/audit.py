@@ -1,0 +1,65 @@
+"""Steps that ask nova's own auditor (nova-manage placement audit) what it
+finds orphaned: an oracle independent of the suite's own checks. Its
+command, exit code and output go into the step's output (JUnit) and the
+HTML report. Where it cannot run, the step says why and checks nothing."""
+
+from behave import then
+
+from acceptance import audit
+from acceptance.step_support import TEXT_PLAIN, host_of_role, note
+from acceptance.step_types import TARGET
+
+
+def touched_hosts(context) -> set[str]:
+    """The target host (the scenario took it down) and every host its servers are on."""
+    return {host_of_role(context, TARGET)} | {s.host for s in context.world.servers.values() if s.host}
+
+
+def run_audit(context):
+    """The auditor's runs over the touched providers, shown in the report;
+    None (and a note saying why) when this cloud gives no way to run it."""
+    auditor = context.suite.audit
+    if auditor is None or auditor.missing:
+        note(context, auditor.missing if auditor else audit.NO_AUDIT)
+        return None
+    placement = context.suite.placement
+    runs = auditor.run(placement.provider_of(host).uuid for host in sorted(touched_hosts(context)))
+    for run in runs:
+        text = run.describe()
+        print(text)
+        context.attach(TEXT_PLAIN, text.encode("utf-8"))
+    return runs
+
+
+def named(context, uuids) -> str:
+    labels = {s.id: f'server "{s.label}"' for s in context.world.servers.values()}
+    return ", ".join(f"{uuid} ({labels.get(uuid, 'not a server of this scenario')})" for uuid in uuids) or "none"
+
+
+def check(context, runs, expected: list[str]) -> None:
+    """Exit 3 naming exactly ``expected`` (0 and nothing when it is empty)."""
+    for run in runs:
+        if run.returncode not in (audit.NOTHING_FOUND, audit.ORPHANS_FOUND):
+            raise AssertionError(f"nova's placement audit failed: `{run.command}` exited "
+                                 f"{run.returncode}; its output is in the step's output")
+    found = sorted({uuid for run in runs for uuid in run.orphans})
+    exits = sorted({run.returncode for run in runs})
+    if found != sorted(expected) or (audit.ORPHANS_FOUND in exits) != bool(expected):
+        wanted = f"orphaned: {named(context, expected)} (exit 3)" if expected else "nothing orphaned (exit 0)"
+        raise AssertionError(
+            f"nova's placement audit should find {wanted}, but it exited "
+            f"{', '.join(map(str, exits))} and found orphaned: {named(context, found)}")
+
+
+@then("nova's placement audit finds nothing orphaned on the hosts the scenario touched")
+def step_audit_finds_nothing(context):
+    runs = run_audit(context)
+    if runs is not None:
+        check(context, runs, [])
+
+
+@then('nova\'s placement audit finds the server "{label}" orphaned, and nothing else')
+def step_audit_finds_server(context, label):
+    runs = run_audit(context)
+    if runs is not None:
+        check(context, runs, [context.world.server(label).id])
