@@ -3,8 +3,9 @@ suite's checks: ``nova-manage placement audit --verbose``.
 
 It exits 0 when no provider it looked at holds allocations of a consumer
 that is neither a server on that provider's host nor a migration in
-progress, and 3 when some do, naming each such consumer ("Allocations were
-set against consumer UUID ..."). How it is run:
+progress, and 3 when some do, naming each such consumer and provider
+("Allocations for consumer UUID C on Resource Provider P can be deleted").
+How it is run:
 
 - ``-D audit_command='...'``: a shell command, e.g. ``ssh controller sudo
   nova-manage placement audit --verbose --resource_provider {provider}``.
@@ -29,7 +30,7 @@ from acceptance.settings import AUDIT_EXAMPLE
 
 AUDIT_ARGS = ("placement", "audit", "--verbose")
 NOTHING_FOUND, ORPHANS_FOUND = 0, 3  # nova-manage placement audit's exit codes
-_ORPHAN = re.compile(r"consumer UUID ([0-9a-fA-F-]{36})")
+_ORPHAN = re.compile(r"consumer UUID ([0-9a-fA-F-]{36}) on Resource Provider ([0-9a-fA-F-]{36})")
 TIMEOUT_S = 600.0
 NO_AUDIT = (
     "nova's placement audit was not run: on a cloud that is not the embedded one it needs "
@@ -50,9 +51,9 @@ class AuditRun:
     seconds: float
 
     @property
-    def orphans(self) -> list[str]:
-        """The consumers the auditor calls orphaned, in its order, each once."""
-        return list(dict.fromkeys(uuid.lower() for uuid in _ORPHAN.findall(self.stdout)))
+    def orphans(self) -> list[tuple[str, str]]:
+        """(consumer, provider) of each allocation the auditor calls orphaned."""
+        return list(dict.fromkeys((c.lower(), p.lower()) for c, p in _ORPHAN.findall(self.stdout)))
 
     def describe(self) -> str:
         """What the report shows: the command, its exit code and time, its output."""

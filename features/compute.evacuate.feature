@@ -17,6 +17,12 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
   suite puts a host back in this order, after a failure too: start
   nova-compute, wait until no evacuation off the host is `done`, un-force.
 
+  nova's own auditor (`nova-manage placement audit`) counts the source's
+  allocation of an evacuated server as orphaned while the source is down:
+  it knows the servers on a host and the migrations in progress, and a
+  `done` evacuation is neither. Once the source has started and cleaned up,
+  it finds nothing.
+
   Background:
     Given a target host the suite may take down
     And a flavor for the suite's servers
@@ -31,7 +37,7 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     And the server "evacuee" holds exactly its flavor on each provider of the target host and the other host
     And the usages of the target host are still raised by the flavor of the server "evacuee"
     And the usages of the server "evacuee"'s host rose by exactly its flavor
-    And nova's placement audit finds nothing orphaned on the hosts the scenario touched
+    And nova's placement audit finds the server "evacuee" orphaned on the provider of the target host, and nothing else
 
   Scenario: The source host, started again, removes the evacuated server's allocations there
     Given the server "evacuee" is ACTIVE on the target host

@@ -22,7 +22,7 @@ Feature: A compute service frees, when it starts, what a local delete left behin
     And nova-api deleted the server "doomed" itself, without the compute host
     And the server "doomed" still holds exactly its flavor on the provider of the target host
     And the usages of the target host are still raised by the flavor of the server "doomed"
-    And nova's placement audit finds the server "doomed" orphaned, and nothing else
+    And nova's placement audit finds the server "doomed" orphaned on the provider of the target host, and nothing else
     When nova-api's path to Placement is restored
     And nova-compute on the target host is started again
     Then by its first heartbeat, the usages of the target host are back to the baseline

@@ -5,9 +5,11 @@ HTML report. Where it cannot run, the step says why and checks nothing."""
 
 from behave import then
 
-from acceptance import audit
+from acceptance import audit, step_types
 from acceptance.step_support import TEXT_PLAIN, host_of_role, note
 from acceptance.step_types import TARGET
+
+step_types.register()
 
 
 def touched_hosts(context) -> set[str]:
@@ -31,18 +33,21 @@ def run_audit(context):
     return runs
 
 
-def named(context, uuids) -> str:
-    labels = {s.id: f'server "{s.label}"' for s in context.world.servers.values()}
-    return ", ".join(f"{uuid} ({labels.get(uuid, 'not a server of this scenario')})" for uuid in uuids) or "none"
+def named(context, orphans) -> str:
+    servers = {s.id: f'server "{s.label}"' for s in context.world.servers.values()}
+    hosts = {p.uuid: p.host for p in context.suite.placement.providers_by_host().values()}
+    return "; ".join(f"{consumer} ({servers.get(consumer, 'not a server of this scenario')}) "
+                     f"on {hosts.get(provider, provider)}" for consumer, provider in orphans) or "none"
 
 
-def check(context, runs, expected: list[str]) -> None:
-    """Exit 3 naming exactly ``expected`` (0 and nothing when it is empty)."""
+def check(context, runs, expected: list[tuple[str, str]]) -> None:
+    """Exit 3 naming exactly ``expected`` (consumer, provider) pairs; exit 0
+    and nothing when it is empty."""
     for run in runs:
         if run.returncode not in (audit.NOTHING_FOUND, audit.ORPHANS_FOUND):
             raise AssertionError(f"nova's placement audit failed: `{run.command}` exited "
                                  f"{run.returncode}; its output is in the step's output")
-    found = sorted({uuid for run in runs for uuid in run.orphans})
+    found = sorted({orphan for run in runs for orphan in run.orphans})
     exits = sorted({run.returncode for run in runs})
     if found != sorted(expected) or (audit.ORPHANS_FOUND in exits) != bool(expected):
         wanted = f"orphaned: {named(context, expected)} (exit 3)" if expected else "nothing orphaned (exit 0)"
@@ -58,8 +63,9 @@ def step_audit_finds_nothing(context):
         check(context, runs, [])
 
 
-@then('nova\'s placement audit finds the server "{label}" orphaned, and nothing else')
-def step_audit_finds_server(context, label):
+@then('nova\'s placement audit finds the server "{label}" orphaned on the provider of the {role:HostRole}, and nothing else')
+def step_audit_finds_server(context, label, role):
     runs = run_audit(context)
     if runs is not None:
-        check(context, runs, [context.world.server(label).id])
+        provider = context.suite.placement.provider_of(host_of_role(context, role)).uuid
+        check(context, runs, [(context.world.server(label).id, provider)])
