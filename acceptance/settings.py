@@ -75,6 +75,8 @@ class SuiteSettings:
     # under fault_control=command.
     cut_placement_path_command: str | None = None  # shell command, run as given
     restore_placement_path_command: str | None = None  # shell command, run as given
+    # nova's placement audit (acceptance/cloud/audit.py); the embedded cloud runs its own.
+    audit_command: str | None = None  # shell command, {provider} optional
     # The cloud's heartbeat interval (the default cloud is the embedded one);
     # resolve() gives a real cloud nova's default.
     report_interval: float = EMBEDDED_REPORT_INTERVAL
@@ -102,6 +104,7 @@ _TEXT_KEYS = (
     "kill_compute_command",
     "cut_placement_path_command",
     "restore_placement_path_command",
+    "audit_command",
     "run_dir",
 )
 KNOWN_KEYS = tuple(sorted([*_TEXT_KEYS, *_TIMEOUT_KEYS, "timeout_scale", "report_interval",
@@ -193,6 +196,7 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         kill_compute_command=kill_command,
         cut_placement_path_command=cut_command,
         restore_placement_path_command=restore_command,
+        audit_command=_command_template("audit_command", text("audit_command"), placeholder="provider"),
         report_interval=report_interval,
         allow_foreign_servers=_flag("allow_foreign_servers", text("allow_foreign_servers")),
         run_dir=text("run_dir") or DEFAULT_RUN_DIR,
@@ -265,13 +269,13 @@ def _flag(key: str, value: str | None) -> bool:
     )
 
 
-def _command_template(key: str, template: str | None) -> str | None:
-    """Check now that the template formats with {host} alone, so a typo
-    fails at start-up and not halfway through a scenario."""
+def _command_template(key: str, template: str | None, placeholder: str = "host") -> str | None:
+    """Check now that the template formats with {host} (or ``placeholder``)
+    alone, so a typo fails at start-up and not halfway through a scenario."""
     if template is None:
         return None
     try:
-        template.format(host="compute1")
+        template.format(**{placeholder: "compute1"})
     except KeyError as error:
         problem = f"has an unknown placeholder {{{error.args[0]}}}"
     except IndexError:
@@ -280,9 +284,15 @@ def _command_template(key: str, template: str | None) -> str | None:
         problem = f"is not a valid template ({error})"
     else:
         return template
-    action = {"kill": "kill --signal=SIGKILL"}.get(key.split("_")[0], key.split("_")[0])
-    example = f"ssh {{host}} sudo systemctl {action} nova-compute"
+    if placeholder == "provider":
+        what, example = "the resource provider's uuid", AUDIT_EXAMPLE
+    else:
+        action = {"kill": "kill --signal=SIGKILL"}.get(key.split("_")[0], key.split("_")[0])
+        what, example = "the compute host", f"ssh {{host}} sudo systemctl {action} nova-compute"
     raise SettingsError(
-        f"{key}={template!r} {problem}; use {{host}} for the compute host and double "
+        f"{key}={template!r} {problem}; use {{{placeholder}}} for {what} and double "
         f"any other brace, e.g. -D {key}='{example}'"
     )
+
+
+AUDIT_EXAMPLE = "ssh controller sudo nova-manage placement audit --verbose --resource_provider {provider}"

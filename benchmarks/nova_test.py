@@ -1,7 +1,8 @@
-"""Time nova's own functional test of the same behaviour, one test at a time.
+"""Time nova's own functional tests of the same behaviours, one test at a time.
 
-nova/tests/functional/regressions/test_bug_1679750.py (in the nova wheel)
-runs nova-api, conductor, scheduler, compute and Placement in one process
+nova/tests/functional/regressions/test_bug_1679750.py (local delete, heal)
+and test_servers.py's ServerMovingTests (evacuate, shelve; in the nova wheel)
+run nova-api, conductor, scheduler, compute and Placement in one process
 with the fake driver. Each test is run in a process of its own so that each
 has its own time; testtools prints the test's time ("Ran 1 test in 3.6s"),
 which leaves out the seconds spent importing nova.
@@ -19,9 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEST_CLASS = "nova.tests.functional.regressions.test_bug_1679750.TestLocalDeleteAllocations"
+MOVING_CLASS = "nova.tests.functional.test_servers.ServerMovingTests"
 FROM_API = "test_local_delete_removes_allocations_from_api"
 AFTER_RESTART = "test_local_delete_removes_allocations_after_compute_restart"
-TESTS = (FROM_API, AFTER_RESTART)
+# Boot, stop and force down the source, evacuate, restart the source: its
+# usages back to 0, the flavor on the destination; then delete.
+EVACUATE = "test_evacuate_clean_hypervisor"
+# Boot, shelve, offload (no allocations), unshelve onto the other host (the
+# source disabled): exactly the flavor there.
+UNSHELVE = "test_shelve_offload_unshelve_diff_host"
+TESTS = (FROM_API, AFTER_RESTART, EVACUATE, UNSHELVE)
+TEST_IDS = {FROM_API: f"{TEST_CLASS}.{FROM_API}", AFTER_RESTART: f"{TEST_CLASS}.{AFTER_RESTART}",
+            EVACUATE: f"{MOVING_CLASS}.{EVACUATE}", UNSHELVE: f"{MOVING_CLASS}.{UNSHELVE}"}
 TIMEOUT_S = 600
 _RAN = re.compile(r"^Ran (\d+) tests? in ([\d.]+)s$", re.M)
 
@@ -56,7 +66,7 @@ def time_test(test: str, python: str = sys.executable) -> NovaTiming:
     with tempfile.TemporaryDirectory(prefix="nova-functional-") as cwd:
         started = time.monotonic()
         done = subprocess.run(
-            [python, "-m", "testtools.run", f"{TEST_CLASS}.{test}"],
+            [python, "-m", "testtools.run", TEST_IDS[test]],
             cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
         )  # fmt: skip
         process_s = time.monotonic() - started

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmarks.nova_test import AFTER_RESTART, FROM_API, NovaTiming
+from benchmarks.nova_test import AFTER_RESTART, EVACUATE, FROM_API, UNSHELVE, NovaTiming
 from benchmarks.suite_timing import SuiteTiming
 
 # Which of nova's tests checks what a feature checks. nova's from_api test
@@ -13,10 +13,15 @@ from benchmarks.suite_timing import SuiteTiming
 # deletes it: the local-delete scenarios (and the boot check, its first half).
 # after_compute_restart cuts Placement during the delete and heals on a
 # compute start: the heal scenarios. Nothing in it disables a compute.
+# ServerMovingTests' evacuate test covers the evacuate feature (down source,
+# both hosts, restart); its shelve-offload-unshelve-elsewhere test the shelve
+# feature (it disables the source where the suite stops it).
 NOVA_COUNTERPART = {
     "placement.allocations": FROM_API,
     "compute.local_delete": FROM_API,
     "compute.heal": AFTER_RESTART,
+    "compute.evacuate": EVACUATE,
+    "compute.shelve": UNSHELVE,
 }
 
 
@@ -38,7 +43,7 @@ class Measurements:
 
 
 def short(test: str) -> str:
-    return test.removeprefix("test_local_delete_removes_allocations_")
+    return test.removeprefix("test_local_delete_removes_allocations_").removeprefix("test_")
 
 
 def ratio(wall_s: float, nova: NovaTiming | None) -> str:

@@ -7,6 +7,7 @@
     embedded-cloud compute stop|kill|start HOST  fault control for one nova-compute
     embedded-cloud placement-path cut|restore    nova-api's path to Placement
     embedded-cloud env                           shell exports for the openstack CLI
+    embedded-cloud nova-manage ARGS...           nova-manage with the cloud's configuration
 """
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     compute.add_argument("host")
     path = commands.add_parser("placement-path", help="cut or restore nova-api's path to Placement")
     path.add_argument("action", choices=("cut", "restore"))
+    manage = commands.add_parser("nova-manage", help="run nova-manage against the cloud, e.g. "
+                                                     "placement audit --verbose (its exit code)")
+    manage.add_argument("args", nargs=argparse.REMAINDER, help="nova-manage's arguments")
     return parser
 
 
@@ -112,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
             action = {"stop": cloud.stop_compute, "kill": cloud.kill_compute,
                       "start": cloud.start_compute}[args.action]
             action(args.host)
+        elif args.command == "nova-manage":
+            done = cloud.nova_manage(*args.args)
+            sys.stdout.write(done.stdout)
+            sys.stderr.write(done.stderr)
+            return done.returncode
         elif args.command == "placement-path":
             (cloud.cut_placement_path if args.action == "cut" else cloud.restore_placement_path)()
     except CloudError as error:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -389,6 +391,14 @@ class EmbeddedCloud:
             self._stop(name)
         self.state.stopped_on_purpose = []
         self.state.save(self.layout)
+
+    # ---------------------------------------------------------- nova-manage
+    def nova_manage(self, *args: str, timeout: float = 600.0) -> subprocess.CompletedProcess:
+        """Run nova-manage against this cloud (e.g. ``placement audit``), its
+        output captured; the exit code is nova-manage's to interpret."""
+        env = {**os.environ, processes.MARKER: str(self.layout.root)}
+        return subprocess.run(nova.manage_argv(self.ctx, *args), stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, env=env, timeout=timeout)
 
     # -------------------------------------------------------------- faults
     def _compute_name(self, host: str) -> str:

@@ -17,6 +17,12 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
   suite puts a host back in this order, after a failure too: start
   nova-compute, wait until no evacuation off the host is `done`, un-force.
 
+  nova's own auditor (`nova-manage placement audit`) counts the source's
+  allocation of an evacuated server as orphaned while the source is down:
+  it knows the servers on a host and the migrations in progress, and a
+  `done` evacuation is neither. Once the source has started and cleaned up,
+  it finds nothing.
+
   Background:
     Given a target host the suite may take down
     And a flavor for the suite's servers
@@ -31,6 +37,7 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     And the server "evacuee" holds exactly its flavor on each provider of the target host and the other host
     And the usages of the target host are still raised by the flavor of the server "evacuee"
     And the usages of the server "evacuee"'s host rose by exactly its flavor
+    And nova's placement audit finds the server "evacuee" orphaned on the provider of the target host, and nothing else
 
   Scenario: The source host, started again, removes the evacuated server's allocations there
     Given the server "evacuee" is ACTIVE on the target host
@@ -43,6 +50,7 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     And the server "evacuee" holds exactly its flavor on the provider of the other host
     And at once, the usages of the target host are back to the baseline
     And the usages of the server "evacuee"'s host rose by exactly its flavor
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched
 
   Scenario: Deleting an evacuated server while its source host is down frees both hosts
     Given the server "evacuee" is ACTIVE on the target host
@@ -54,6 +62,7 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     And the server "evacuee" holds no allocations
     And at once, the usages of the target host are back to the baseline
     And at once, the usages of the other host are back to the baseline
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched
 
   Scenario: The source host is un-forced only after it has started and cleaned up
     Given the server "evacuee" is ACTIVE on the target host
@@ -66,3 +75,4 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     And the compute service of the target host is no longer forced down
     Then the compute service of the target host is up, enabled and not forced down
     And the usages of the target host are at the baseline
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched

@@ -22,12 +22,14 @@ Feature: A compute service frees, when it starts, what a local delete left behin
     And nova-api deleted the server "doomed" itself, without the compute host
     And the server "doomed" still holds exactly its flavor on the provider of the target host
     And the usages of the target host are still raised by the flavor of the server "doomed"
+    And nova's placement audit finds the server "doomed" orphaned on the provider of the target host, and nothing else
     When nova-api's path to Placement is restored
     And nova-compute on the target host is started again
     Then by its first heartbeat, the usages of the target host are back to the baseline
     And the server "doomed" holds no allocations
     When the compute service of the target host is no longer forced down
     Then the compute service of the target host is up, enabled and not forced down
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched
 
   Scenario: Restarting nova-compute after a clean local delete frees nothing twice
     Given the server "keeper" is ACTIVE on the target host
@@ -41,3 +43,4 @@ Feature: A compute service frees, when it starts, what a local delete left behin
     Then the compute service of the target host is up, enabled and not forced down
     And the usages of the target host are at the baseline
     And the server "keeper" still holds exactly its flavor on the provider of the target host
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched

@@ -23,6 +23,7 @@ Feature: Deleting a server whose compute host is down frees its resources at onc
     And nova-api deleted the server "doomed" itself, without the compute host
     And at once, the server "doomed" holds no allocations
     And at once, the usages of the target host are back to the baseline
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched
 
     Examples: stopped, as an operator stops a service
       | taken down |
@@ -46,3 +47,4 @@ Feature: Deleting a server whose compute host is down frees its resources at onc
     And the server "bystander" holds exactly its flavor on the provider of the other host
     And the usages of the other host stayed at the baseline at every step
     And the compute service of the other host is up, enabled and not forced down
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched

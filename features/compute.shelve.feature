@@ -41,3 +41,4 @@ Feature: A shelved server holds nothing, and unshelving it off a dead host claim
     And the server "shelved" holds exactly its flavor on the provider of the other host
     And the usages of the target host are at the baseline
     And the usages of the server "shelved"'s host rose by exactly its flavor
+    And nova's placement audit finds nothing orphaned on the hosts the scenario touched

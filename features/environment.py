@@ -6,6 +6,7 @@ import sys
 
 from acceptance.safety.restore import CleanupError
 from acceptance.scenario import run
+from acceptance.scenario.step_support import attach_timeline
 from acceptance.scenario.world import World
 from acceptance.tags import unmet
 
@@ -39,6 +40,7 @@ def before_scenario(context, scenario):
 
 
 def after_scenario(context, scenario):
+    attach_timeline(context)
     # Everything the scenario changed, from the ledger: servers, services.
     problems = context.safety.after_scenario(context.suite.conn)
     run.count_requests(context.suite, scenario)

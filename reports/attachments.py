@@ -8,9 +8,12 @@ this module turns it into HTML once the report is written.
 import json
 
 from reports.html_kit import escape
+from reports.timeline_svg import timeline_svg
 
 #: Placement resource usages sampled at several moments of a scenario.
 PLACEMENT_USAGES = "application/vnd.placement-usages+json"
+#: The same samples for a whole scenario, with its fault steps: a chart.
+USAGE_TIMELINE = "application/vnd.placement-usage-timeline+json"
 TEXT_PLAIN = "text/plain"
 
 
@@ -67,6 +70,19 @@ def _render_placement_usages(mime_type, payload):
     )
 
 
+def _render_usage_timeline(mime_type, payload):
+    usages = json.loads(payload.decode("utf-8"))
+    rows = usages["rows"]
+    if not isinstance(rows, dict):
+        raise TypeError("'rows' must map a resource name to its values")
+    svg = timeline_svg([str(c) for c in usages["columns"]], rows, usages.get("events") or [])
+    if not svg:
+        return ""
+    title = usages.get("title")
+    title_html = f'<div class="title">{escape(title)}</div>' if title else ""
+    return f'<div class="attachment timeline">{title_html}{svg}</div>'
+
+
 def _baseline_columns(columns):
     """For each column, the index of the baseline it is compared with: the
     latest column up to it labelled "... baseline" (a scenario may record a
@@ -99,5 +115,6 @@ def _show(value):
 
 _RENDERERS = {
     PLACEMENT_USAGES: _render_placement_usages,
+    USAGE_TIMELINE: _render_usage_timeline,
     TEXT_PLAIN: _render_text,
 }

@@ -8,7 +8,7 @@ import logging
 
 from acceptance.checks.foreign_usage import describe, foreign_changes, without_foreign
 from acceptance.scenario.step_types import TARGET
-from acceptance.scenario.usage_timeline import PLACEMENT_USAGES
+from acceptance.scenario.usage_timeline import PLACEMENT_USAGES, USAGE_TIMELINE
 from acceptance.tags import changes_host
 from embedded_cloud.services.nova import UPDATE_RESOURCES_INTERVAL
 
@@ -91,6 +91,13 @@ def sample_usages(context, label: str) -> dict[str, dict[str, int]]:
 
 def attach_usages(context, title: str) -> None:
     context.attach(PLACEMENT_USAGES, context.world.timeline.attachment(title))
+
+
+def attach_timeline(context) -> None:
+    """The scenario's whole timeline, fault steps marked: the report's chart."""
+    timeline = getattr(getattr(context, "world", None), "timeline", None)
+    if timeline and timeline.samples:
+        context.attach(USAGE_TIMELINE, timeline.timeline_attachment("usages at each step"))
 
 
 def provider_names(context) -> dict[str, str]:

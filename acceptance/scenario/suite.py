@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openstack import exceptions
 
+from acceptance.cloud import audit as audits
 from acceptance.cloud import fault_control as faults
 from acceptance.cloud.changes import Creations, ServiceChanges
 from acceptance.cloud.compute import ComputeClient
@@ -41,6 +42,7 @@ class Suite:
     # scenario name -> JUnit properties, added to the JUnit files at the end
     junit_properties: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     skip_reasons: dict[str, str] = field(default_factory=dict)  # scenario name -> why
+    audit: audits.Audit | None = None  # nova-manage placement audit (acceptance/cloud/audit.py)
 
 
 def log_to_run_dir(run_dir: str) -> Path:
@@ -102,4 +104,5 @@ def build(settings: SuiteSettings, cloud: CloudAccess, fault_control: faults.Fau
         image_id=_image_id(conn, settings, cloud),
         is_admin=why_not_admin is None,
         why_not_admin=why_not_admin,
+        audit=audits.choose(settings, cloud.embedded),
     )

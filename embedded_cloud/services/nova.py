@@ -110,9 +110,14 @@ def _configs(ctx: Ctx, *names: str) -> list[str]:
     return args
 
 
+def manage_argv(ctx: Ctx, *args: str) -> list[str]:
+    """nova-manage with this cloud's configuration, e.g. ``placement audit --verbose``."""
+    return launch_argv("nova-manage", "nova.cmd.manage:main",
+                       *_configs(ctx, "nova.conf", "nova-db.conf"), *args)
+
+
 def _manage(ctx: Ctx, *args: str) -> None:
-    ctx.run("nova-manage", launch_argv("nova-manage", "nova.cmd.manage:main",
-                                       *_configs(ctx, "nova.conf", "nova-db.conf"), *args))
+    ctx.run("nova-manage", manage_argv(ctx, *args))
 
 
 def initialize(ctx: Ctx) -> None:

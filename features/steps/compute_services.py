@@ -31,6 +31,7 @@ def step_target_host(context):
 def step_take_down(context, role, outage):
     host = host_of_role(context, role)
     services = context.suite.services
+    context.world.timeline.mark(f"{host} {'kill -9' if outage == KILLED else 'stop'}, force down")
     services.stop(host, kill=outage == KILLED)
     services.force_down(host)
     sample_usages(context, f"{host} {outage.split()[0]}, forced down")
@@ -39,6 +40,7 @@ def step_take_down(context, role, outage):
 @when("nova-compute on the {role:HostRole} is started again")
 def step_start(context, role):
     host = host_of_role(context, role)
+    context.world.timeline.mark(f"{host} start")
     context.suite.services.start(host)  # returns once its first heartbeat is seen
     # Read at once: nova heals at start-up, before that heartbeat, so the
     # "by its first heartbeat" check needs this read and no later one.
@@ -48,6 +50,7 @@ def step_start(context, role):
 @when("the compute service of the {role:HostRole} is no longer forced down")
 def step_unforce(context, role):
     host = host_of_role(context, role)
+    context.world.timeline.mark(f"{host} unforce")
     context.suite.services.unforce(host)
     sample_usages(context, f"{host} not forced down")
 
@@ -98,9 +101,11 @@ def step_still_disabled(context, role, reason):
 
 @when("nova-api's path to Placement is cut")
 def step_cut_placement_path(context):
+    context.world.timeline.mark("cut path")
     context.suite.services.cut_placement_path()
 
 
 @when("nova-api's path to Placement is restored")
 def step_restore_placement_path(context):
+    context.world.timeline.mark("restore path")
     context.suite.services.restore_placement_path()

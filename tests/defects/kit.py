@@ -126,6 +126,12 @@ class Cloud:
         """The uuid of ``host``'s resource provider (named after its node, which is the host here)."""
         return next(p.id for p in self.conn.placement.resource_providers() if p.name == host)
 
+    def audit(self, host: str = HOST) -> tuple[int, str]:
+        """nova's own auditor on ``host``'s provider: its exit code and verbose output."""
+        done = self.faults().nova_manage("placement", "audit", "--verbose",
+                                         "--resource_provider", self.provider_id(host))
+        return done.returncode, done.stdout if done.returncode in (0, 3) else done.stderr[-2000:]
+
     def drop_allocations(self, consumer: str) -> None:
         """Tidy what a defect leaked, so the next test starts clean."""
         self.conn.placement.delete(f"/allocations/{consumer}", microversion=PLACEMENT)

@@ -18,6 +18,7 @@ def test_local_delete_on_forced_down_compute_removes_server_and_allocations(clou
     assert cloud.gone_within(doomed.id, LOCAL_DELETE_DONE_WITHIN), (
         f"server {doomed.id} still there, task_state {cloud.task_state(doomed.id)!r}")
     assert cloud.allocations(doomed.id) == {}
+    assert cloud.audit() == (0, ""), "nova's placement audit finds something orphaned"
 
 
 def test_restarted_compute_heals_allocations_of_locally_deleted_server(cloud):

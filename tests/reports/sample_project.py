@@ -75,6 +75,7 @@ def step_delete(context):
 
 @then("the usages are back to the baseline")
 def step_usages(context):
+    context.usages = USAGES  # the hook charts them, as the suite's timeline
     context.attach("application/vnd.placement-usages+json",
                    json.dumps(USAGES).encode("utf-8"))
     context.attach("image/png", b"\\x89PNG" + b"0" * 96)
@@ -121,6 +122,8 @@ def step_note(context):
 '''
 
 ENVIRONMENT = '''\
+import json
+
 SKIP_REASON = "Ironic is not deployed in this cloud"
 
 
@@ -135,6 +138,11 @@ def after_scenario(context, scenario):
         {"method": "GET", "service": "placement", "status": 200, "count": 7},
         {"method": "DELETE", "service": "compute", "status": 204, "count": 1},
     ]
+    # What the real suite's hook attaches: the scenario's usages with its
+    # fault steps (here: compute1 stopped after the first sample).
+    if getattr(context, "usages", None):
+        timeline = {**context.usages, "events": [{"at": 1, "label": "compute1 stop, force down"}]}
+        context.attach("application/vnd.placement-usage-timeline+json", json.dumps(timeline).encode())
 '''
 
 SKIP_REASON = "Ironic is not deployed in this cloud"

@@ -114,6 +114,11 @@ def test_report_shows_the_request_counts_of_every_scenario(suite_run):
 
 @pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_report_renders_in_headless_chromium(suite_run, tmp_path_factory):
+    # What the screenshots show besides the tables: each scenario's usage
+    # chart, fault steps marked where the scenario took a host down.
+    for name, (_, section) in html_scenarios(suite_run.behave).items():
+        assert section.count('<svg class="usage-timeline"') == 1, name
+        assert ('class="fault"' in section) == ("fault-control" in SCENARIOS[name].effective_tags), name
     shots = tmp_path_factory.mktemp("suite-report-screenshots")
     for png, height in ((shots / "report-top.png", 1600), (shots / "report-long.png", 8000)):
         result = screenshot(suite_run.behave.html_path, png, shots / "profile", height=height)

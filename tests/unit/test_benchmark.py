@@ -9,7 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.nova_test import AFTER_RESTART, FROM_API, NovaTiming, parse_testtools_output
+from benchmarks.nova_test import (
+    AFTER_RESTART,
+    EVACUATE,
+    FROM_API,
+    TEST_IDS,
+    TESTS,
+    UNSHELVE,
+    NovaTiming,
+    parse_testtools_output,
+)
 from benchmarks.suite_timing import ScenarioTiming, SuiteTiming, read_scenarios
 from benchmarks.table import ColdStart, Measurements, lines
 
@@ -29,9 +38,13 @@ def measurements(cold_start=ColdStart(20.04, 15.0, 1200.4)):
         ScenarioTiming("compute.disabled", "Disabled is not down", "passed", 6.8, 6.4, 33),
         ScenarioTiming("compute.heal", "Heals on start", "passed", 12.0, 11.0, 39),
         ScenarioTiming("compute.local_delete", "Local delete -- @1.1 stopped", "failed", 9.0, 2.5, 30),
+        ScenarioTiming("compute.evacuate", "Evacuated", "passed", 15.0, 14.0, 60),
+        ScenarioTiming("compute.shelve", "Unshelved elsewhere", "passed", 10.0, 9.0, 50),
     ]
     nova = {FROM_API: NovaTiming(FROM_API, 3.0, 6.0, True),
-            AFTER_RESTART: NovaTiming(AFTER_RESTART, 4.0, 7.5, True)}
+            AFTER_RESTART: NovaTiming(AFTER_RESTART, 4.0, 7.5, True),
+            EVACUATE: NovaTiming(EVACUATE, 5.0, 9.0, True),
+            UNSHELVE: NovaTiming(UNSHELVE, 2.0, 6.0, True)}
     return Measurements(2, 1.5, 2.25, cold_start, SuiteTiming(80.0, 1, scenarios, Path("/x")), nova)
 
 
@@ -39,7 +52,7 @@ def test_the_table_has_a_row_per_scenario_with_its_ratio_to_the_nova_test():
     out = lines(measurements())
     assert out[0] == "acceptance suite benchmark: 2 cores, load average 1.50 at start"
     assert out[1] == "embedded cloud cold start: 20.0 s wall, 15.0 s CPU, 1200 MiB RSS"
-    assert out[2] == "whole suite (one behave process): 80.0 s, 2/3 scenarios passed, exit 1"
+    assert out[2] == "whole suite (one behave process): 80.0 s, 4/5 scenarios passed, exit 1"
     assert f"  {FROM_API}: 3.0 s (process 6.0 s, imports included), OK" in out
     table = [line for line in out if line.startswith("|")]
     assert table == [
@@ -48,7 +61,9 @@ def test_the_table_has_a_row_per_scenario_with_its_ratio_to_the_nova_test():
         "| compute.disabled: Disabled is not down | 6.8 | 6.4 | 33 | — | — |",
         "| compute.heal: Heals on start | 12.0 | 11.0 | 39 | after_compute_restart | 3.0 |",
         "| compute.local_delete: Local delete -- @1.1 stopped (failed) | 9.0 | 2.5 | 30 | from_api | 3.0 |",
-        "| **all scenarios** | 27.8 | 19.9 | 102 | | |",
+        "| compute.evacuate: Evacuated | 15.0 | 14.0 | 60 | evacuate_clean_hypervisor | 3.0 |",
+        "| compute.shelve: Unshelved elsewhere | 10.0 | 9.0 | 50 | shelve_offload_unshelve_diff_host | 5.0 |",
+        "| **all scenarios** | 52.8 | 42.9 | 212 | | |",
     ]
     assert out[-1] == "load average 2.25 at end"
 
@@ -60,6 +75,12 @@ def test_no_ratio_when_the_nova_test_failed_and_no_cold_start_with_an_existing_c
     assert out[1].startswith("embedded cloud cold start: not measured")
     assert f"  {FROM_API}: did not run (process 1.0 s, imports included), FAILED" in out
     assert "| compute.local_delete: Local delete -- @1.1 stopped (failed) | 9.0 | 2.5 | 30 | from_api | — |" in out
+
+
+def test_each_nova_test_is_named_by_its_full_id_in_the_nova_wheel():
+    assert set(TEST_IDS) == set(TESTS)
+    assert TEST_IDS[EVACUATE] == "nova.tests.functional.test_servers.ServerMovingTests.test_evacuate_clean_hypervisor"
+    assert TEST_IDS[FROM_API].startswith("nova.tests.functional.regressions.test_bug_1679750.")
 
 
 def test_scenarios_are_read_from_junit_with_the_clock_s_wall_time(tmp_path):

@@ -239,7 +239,7 @@ def test_known_keys_lists_every_setting():
         "timeout.delete_frees", "timeout.heal", "timeout_scale",
         "fault_control", "stop_compute_command", "start_compute_command",
         "kill_compute_command", "allow_foreign_servers", "run_dir", "report_interval",
-        "cut_placement_path_command", "restore_placement_path_command",
+        "cut_placement_path_command", "restore_placement_path_command", "audit_command",
     }  # fmt: skip
 
 

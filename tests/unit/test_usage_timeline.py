@@ -30,3 +30,13 @@ def test_a_host_missing_from_a_sample_shows_as_none_and_samples_are_copies():
     timeline.record("later", {"c2": {"VCPU": 1}})
     rows = json.loads(timeline.attachment("t"))["rows"]
     assert rows == {"c1 VCPU": [0, None], "c2 VCPU": [None, 1]}
+def test_fault_steps_are_marked_by_the_samples_taken_before_them():
+    timeline = UsageTimeline()
+    timeline.mark("cut path")
+    timeline.record("baseline", {"c1": {"VCPU": 0}})
+    timeline.mark("c1 stop, force down")
+    timeline.record("c1 stopped", {"c1": {"VCPU": 1}})
+    body = json.loads(timeline.timeline_attachment("t"))
+    assert body["events"] == [{"at": 0, "label": "cut path"}, {"at": 1, "label": "c1 stop, force down"}]
+    assert body["rows"] == {"c1 VCPU": [0, 1]} and body["columns"] == ["baseline", "c1 stopped"]
+    assert "events" not in json.loads(timeline.attachment("t"))

@@ -1,0 +1,109 @@
+"""nova's own auditor of orphaned allocations, as an oracle independent of the
+suite's checks: ``nova-manage placement audit --verbose``.
+
+It exits 0 when no provider it looked at holds allocations of a consumer
+that is neither a server on that provider's host nor a migration in
+progress, and 3 when some do, naming each such consumer and provider
+("Allocations for consumer UUID C on Resource Provider P can be deleted").
+How it is run:
+
+- ``-D audit_command='...'``: a shell command, e.g. ``ssh controller sudo
+  nova-manage placement audit --verbose --resource_provider {provider}``.
+  With ``{provider}`` (the shell-quoted provider uuid) it runs once per
+  provider the scenario touched; without, once for the whole cloud.
+- the embedded cloud: its own nova-manage (``EmbeddedCloud.nova_manage``),
+  once per check, over every provider: they are its two computes, and one
+  process instead of two saves nova-manage's start-up (seconds; see README).
+- otherwise it cannot run, and the step says why (``missing``).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from acceptance.settings import AUDIT_EXAMPLE
+
+AUDIT_ARGS = ("placement", "audit", "--verbose")
+NOTHING_FOUND, ORPHANS_FOUND = 0, 3  # nova-manage placement audit's exit codes
+_ORPHAN = re.compile(r"consumer UUID ([0-9a-fA-F-]{36}) on Resource Provider ([0-9a-fA-F-]{36})")
+TIMEOUT_S = 600.0
+NO_AUDIT = (
+    "nova's placement audit was not run: on a cloud that is not the embedded one it needs "
+    f"-D audit_command='...', e.g. -D audit_command='{AUDIT_EXAMPLE}'"
+)
+
+
+class AuditError(RuntimeError):
+    """The auditor could not be run at all (not found, timed out)."""
+
+
+@dataclass(frozen=True)
+class AuditRun:
+    command: str  # as shown in the report
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def orphans(self) -> list[tuple[str, str]]:
+        """(consumer, provider) of each allocation the auditor calls orphaned."""
+        return list(dict.fromkeys((c.lower(), p.lower()) for c, p in _ORPHAN.findall(self.stdout)))
+
+    def describe(self) -> str:
+        """What the report shows: the command, its exit code and time, its output."""
+        output = self.stdout.strip() or "(no output)"
+        text = f"$ {self.command}\nexit {self.returncode} after {self.seconds:.1f} s\n{output}"
+        if self.returncode not in (NOTHING_FOUND, ORPHANS_FOUND):
+            text += "\n--- stderr (last lines)\n" + "\n".join(self.stderr.strip().splitlines()[-15:])
+        return text
+
+
+class Audit:
+    """Runs the auditor over a set of providers; ``missing`` says why it cannot."""
+
+    def __init__(self, *, template: str | None = None, embedded=None,
+                 runner: Callable = subprocess.run, timeout: float = TIMEOUT_S) -> None:
+        self.template, self.embedded = template, embedded
+        self._run, self.timeout = runner, timeout
+
+    @property
+    def missing(self) -> str | None:
+        return None if self.template or self.embedded is not None else NO_AUDIT
+
+    def run(self, providers: Iterable[str]) -> list[AuditRun]:
+        """One run per provider uuid if the command names ``{provider}``, else one."""
+        if self.template is None:
+            if self.embedded is None:
+                raise AuditError(NO_AUDIT)
+            return [self._timed(" ".join(("nova-manage", *AUDIT_ARGS)),
+                                lambda: self.embedded.nova_manage(*AUDIT_ARGS, timeout=self.timeout))]
+        if "{provider}" not in self.template:
+            return [self._shell(self.template)]
+        return [self._shell(self.template.format(provider=shlex.quote(uuid))) for uuid in sorted(providers)]
+
+    def _shell(self, command: str) -> AuditRun:
+        return self._timed(command, lambda: self._run(command, shell=True, capture_output=True,
+                                                      text=True, timeout=self.timeout))
+
+    def _timed(self, command: str, call: Callable) -> AuditRun:
+        started = time.monotonic()
+        try:
+            done = call()
+        except subprocess.TimeoutExpired as error:
+            raise AuditError(f"`{command}` did not finish in {self.timeout:g} s") from error
+        except OSError as error:
+            raise AuditError(f"`{command}` could not be run: {error}") from error
+        return AuditRun(command, done.returncode, done.stdout or "", done.stderr or "",
+                        time.monotonic() - started)
+
+
+def choose(settings, embedded=None) -> Audit:
+    """The audit the settings ask for: ``audit_command`` first, else the
+    embedded cloud's nova-manage, else none (``missing`` says why)."""
+    return Audit(template=settings.audit_command, embedded=embedded)
