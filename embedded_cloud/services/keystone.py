@@ -24,7 +24,9 @@ def write_config(ctx: Ctx) -> None:
     data = ctx.layout.datadir(NAME)
     written_file(_conf(ctx), ini({
         "DEFAULT": {"debug": False},
-        "database": {"connection": f"sqlite:///{data / 'keystone.db'}"},
+        # sqlite's lock wait raised from 5 s: on a loaded 2-core machine a
+        # write outlasted it and a token request got "database is locked" (500).
+        "database": {"connection": f"sqlite:///{data / 'keystone.db'}?timeout=30"},
         "token": {"provider": "fernet"},
         "fernet_tokens": {"key_repository": data / "fernet-keys"},
         # bootstrap checks the receipts repository too; its default is /etc/keystone/fernet-keys/.
