@@ -171,6 +171,8 @@ def check_resources(result: Preflight, settings: SuiteSettings, needs: Needs) ->
             result.flavor_id = flavor.id
             room = {"VCPU": flavor.vcpus, "MEMORY_MB": flavor.ram, "DISK_GB": flavor.disk}
         hosts = _compute_hosts(conn)
+        usable, unusable = _hosts_with_room(conn, hosts, room)
+        result.usable_hosts = usable
         for key in ("target_host", "other_host"):
             host = getattr(settings, key)
             if host is not None and host not in hosts:
@@ -178,10 +180,6 @@ def check_resources(result: Preflight, settings: SuiteSettings, needs: Needs) ->
                     f"{key} {host!r} is not a compute host of this cloud (hosts: "
                     f"{', '.join(sorted(hosts)) or 'none'}); pass -D {key}=<one of them>"
                 )
-        usable, unusable = _hosts_with_room(conn, hosts, room)
-        result.usable_hosts = usable
-        for key in ("target_host", "other_host"):
-            host = getattr(settings, key)
             if host is not None and host not in usable:
                 raise PreflightError(
                     f"{key} {host!r} cannot take a test server: {unusable[host]}; "
