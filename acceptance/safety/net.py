@@ -130,6 +130,9 @@ def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, 
     scrubbed of secrets when the process exits.
     """
     redaction.install_log_redaction()
+    # Prints and tracebacks too: a step's print or an exception's text may
+    # carry a token.
+    redaction.redact_console()
     if runner is not None:
         redaction.redact_behave_output(runner)
 
