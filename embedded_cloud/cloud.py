@@ -144,14 +144,16 @@ class EmbeddedCloud:
             delay = min(delay * 1.5, 0.5)
 
     def _stop(self, name: str, *, sig: int = signal.SIGTERM, on_purpose: bool = False) -> None:
-        record = self.state.processes.get(name)
-        if record is not None and processes.is_alive(_started(record)):
-            processes.stop(_started(record), sig=sig, timeout=20.0)
-            self._say(name, "killed" if sig == signal.SIGKILL else "stopped")
+        # Recorded before the signal: a stop cut short (Ctrl-C while nova-compute
+        # shuts down) still tells start_compute the process is on its way out.
         with self._lock:
             if on_purpose and name not in self.state.stopped_on_purpose:
                 self.state.stopped_on_purpose.append(name)
             self.state.save(self.layout)
+        record = self.state.processes.get(name)
+        if record is not None and processes.is_alive(_started(record)):
+            processes.stop(_started(record), sig=sig, timeout=20.0)
+            self._say(name, "killed" if sig == signal.SIGKILL else "stopped")
 
     # ------------------------------------------------------------------ up
     def up(self, defects: dict[str, str] | None = None,
@@ -423,6 +425,10 @@ class EmbeddedCloud:
         with exclusive(self.layout):
             self.state = State.load(self.layout)
             name = self._compute_name(host)
+            if self.is_running(name) and name in self.state.stopped_on_purpose:
+                # Still shutting down after a stop that was interrupted: it
+                # takes no more work and soon sends no heartbeat. Finish the stop.
+                self._stop(name)
             if self.is_running(name):
                 self._say(name, "already running")
                 return
