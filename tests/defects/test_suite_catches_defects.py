@@ -16,11 +16,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 
-from behave.parser import parse_file
+from tests.suite.behave_run import junit_testcases, scenarios_by_feature
 
 from .kit import PROJECT
 
@@ -84,14 +83,18 @@ SERVICE = {name: "nova-compute" for name in
 # the others are nova-api's
 
 
-def scenario_names(feature) -> list[str]:
-    """The scenarios of a feature file as their failures are counted (see `failed`)."""
-    return [scenario.name.split(" -- @")[0] for scenario in parse_file(str(feature)).walk_scenarios()]
+def as_counted(name: str) -> str:
+    """An outline's examples run as "<scenario> -- @1.1 <examples name>" and
+    count as their scenario."""
+    return name.split(" -- @")[0]
 
 
-def features_holding(scenarios) -> list[Path]:
-    holding = [path for path in sorted(FEATURES.glob("*.feature")) if set(scenario_names(path)) & set(scenarios)]
-    assert {name for path in holding for name in scenario_names(path)} >= set(scenarios), \
+def features_holding(scenarios) -> dict[Path, list[str]]:
+    """The feature files that hold `scenarios`, each with all its scenarios' names."""
+    holding = {path: [as_counted(s.name) for s in found]
+               for path, found in scenarios_by_feature(FEATURES).items()
+               if {as_counted(s.name) for s in found} & set(scenarios)}
+    assert {name for names in holding.values() for name in names} >= set(scenarios), \
         f"a scenario of CATCHES is in no feature file: {sorted(scenarios)}"
     return holding
 
@@ -105,19 +108,14 @@ def run_suite(cloud, workdir, features=(FEATURES,)) -> tuple[dict[str, tuple[str
          "-D", f"embedded_cloud.run_dir={cloud.run_dir}", "-D", f"run_dir={workdir / 'run'}",
          "-D", f"timeout_scale={TIMEOUT_SCALE}"],
         cwd=workdir, env=env, capture_output=True, text=True, timeout=BEHAVE_TIMEOUT)
-    results = {}
-    for path in sorted((workdir / "reports-out" / "junit").glob("*.xml")):
-        for case in ElementTree.parse(path).getroot().iter("testcase"):
-            problems = [*case.iter("failure"), *case.iter("error")]
-            message = problems[0].get("message", "") if problems else ""
-            results[case.get("name")] = (case.get("status"), message)
+    results = {case["name"]: (case["status"], case["message"])
+               for case in junit_testcases(workdir / "reports-out" / "junit")}
     return results, f"--- stdout\n{run.stdout[-5000:]}\n--- stderr\n{run.stderr[-3000:]}"
 
 
 def failed(results) -> dict[str, str]:
-    """{scenario: message} of those that did not pass; an outline's examples are
-    named "<scenario> -- @1.1 <examples name>" and count as their scenario."""
-    return {name.split(" -- @")[0]: message for name, (status, message) in results.items()
+    """{scenario: message} of those that did not pass, as counted (``as_counted``)."""
+    return {as_counted(name): message for name, (status, message) in results.items()
             if status != "passed"}
 
 
@@ -139,8 +137,8 @@ def test_suite_catches(defect, session_cloud, tmp_path):
     features = features_holding(CATCHES[defect])
     results, output = run_suite(session_cloud, tmp_path, features)
     # Every scenario of those features ran (each example row of an outline too).
-    assert sorted(name.split(" -- @")[0] for name in results) == \
-        sorted(name for path in features for name in scenario_names(path)), output
+    assert sorted(as_counted(name) for name in results) == \
+        sorted(name for names in features.values() for name in names), output
     caught = failed(results)
     # Exactly these scenarios (all examples of an outline count as the scenario).
     assert set(caught) == set(CATCHES[defect]), output

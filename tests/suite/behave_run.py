@@ -63,14 +63,17 @@ def run_behave(project_copy: Path, cloud_dir: Path, *args: str, os_env: dict | N
     return BehaveRun(project_copy, done.returncode, done.stdout, done.stderr)
 
 
+def scenarios_by_feature(features_dir: Path = FEATURES) -> dict[Path, list]:
+    """{feature file: its scenarios as behave names them when they run (one
+    per Examples row)}, read from the feature files, in file order."""
+    return {path: list(parse_file(str(path)).walk_scenarios())
+            for path in sorted(features_dir.glob("*.feature"))}
+
+
 def parsed_scenarios(features_dir: Path = FEATURES) -> dict:
-    """{name: scenario} for every scenario as behave names it when it runs
-    (one per Examples row), read from the feature files, in file order."""
-    return {
-        scenario.name: scenario
-        for path in sorted(features_dir.glob("*.feature"))
-        for scenario in parse_file(str(path)).walk_scenarios()
-    }
+    """{name: scenario} for every scenario of the suite, in file order."""
+    return {scenario.name: scenario
+            for scenarios in scenarios_by_feature(features_dir).values() for scenario in scenarios}
 
 
 def junit_testcases(junit_dir: Path) -> list[dict]:
@@ -79,12 +82,14 @@ def junit_testcases(junit_dir: Path) -> list[dict]:
         for case in ElementTree.parse(path).getroot().iter("testcase"):
             properties = {p.get("name"): p.get("value") for p in case.iter("property")}
             skipped = case.find("skipped")
+            problems = [*case.iter("failure"), *case.iter("error")]
             cases.append({
                 "name": case.get("name"),
                 "status": case.get("status"),
                 "time": float(case.get("time")),
                 "properties": properties,
                 "skip_message": None if skipped is None else skipped.get("message"),
+                "message": problems[0].get("message", "") if problems else "",
             })  # fmt: skip
     return cases
 
