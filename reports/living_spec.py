@@ -134,34 +134,27 @@ def _item_id(feature_number, item_number):
 def _feature(feature, number):
     ids = {id(item): _item_id(number, index)
            for index, item in enumerate(_top_level_items(feature), 1)}
-    parts = [
-        f'<section class="feature" id="{anchor_id("feature", number)}">',
-        f'<h2><span class="keyword">{escape(feature.keyword)}:</span> {escape(feature.name)}</h2>',
-        f'<div class="location">{escape(feature.location)}</div>',
-        tag_badges(feature.tags),
-        description_block(feature.description),
-        _background(feature.background),
-    ]
-    parts += [_item(item, ids) for item in feature.run_items]
-    parts.append("</section>")
-    return "\n".join(part for part in parts if part)
+    location = f'<div class="location">{escape(feature.location)}</div>'
+    return _section(feature, "feature", anchor_id("feature", number), "h2", ids, location)
 
 
 def _item(item, ids):
     if isinstance(item, Rule):
-        return _rule(item, ids)
+        return _section(item, "rule", ids[id(item)], "h3", ids)
     return _scenario(item, ids[id(item)])
 
 
-def _rule(rule, ids):
+def _section(node, kind, element_id, heading, ids, location=""):
+    """A Feature or a Rule: its heading, tags, description, Background, then its items."""
     parts = [
-        f'<section class="rule" id="{ids[id(rule)]}">',
-        f'<h3><span class="keyword">{escape(rule.keyword)}:</span> {escape(rule.name)}</h3>',
-        tag_badges(rule.tags),
-        description_block(rule.description),
-        _background(rule.background),
+        f'<section class="{kind}" id="{element_id}">',
+        f'<{heading}><span class="keyword">{escape(node.keyword)}:</span> {escape(node.name)}</{heading}>',
+        location,
+        tag_badges(node.tags),
+        description_block(node.description),
+        _background(node.background),
     ]
-    parts += [_item(item, ids) for item in rule.run_items]
+    parts += [_item(item, ids) for item in node.run_items]
     parts.append("</section>")
     return "\n".join(part for part in parts if part)
 

@@ -34,6 +34,14 @@ class DeleteEvidence:
             terminated_by_compute=COMPUTE_TERMINATE_EVENT in events.get("delete", ()),
         )
 
+    def who_deleted(self) -> str | None:
+        """What the actions prove, in words; None where they prove neither."""
+        if self.terminated_by_compute:
+            return "nova-compute terminated it"
+        if self.delete_recorded and self.compute_events_visible:
+            return "nova-api deleted it locally"
+        return None
+
     def describe(self) -> str:
         def said(held: bool) -> str:
             return "yes" if held else "no"

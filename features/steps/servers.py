@@ -76,32 +76,23 @@ def step_gone(context, label):
     context.suite.creations.wait_until_server_gone(context.world.server(label).id)
 
 
-def delete_evidence(context, label) -> DeleteEvidence:
-    return DeleteEvidence.from_actions(context.suite.compute.action_events(context.world.server(label).id))
+def check_who_deleted(context, label, matcher, should_have_been: str) -> None:
+    evidence = DeleteEvidence.from_actions(context.suite.compute.action_events(context.world.server(label).id))
+    proven = evidence.who_deleted()
+    assert_that(evidence, matcher, f'the delete of server "{label}" should have been {should_have_been}'
+                + (f", but {proven}" if proven else ""))
 
 
 @then('nova-api deleted the server "{label}" itself, without the compute host')
 @names_the_request
 def step_local_delete(context, label):
-    evidence = delete_evidence(context, label)
-    assert_that(
-        evidence,
-        shows_local_delete(),
-        f'the delete of server "{label}" should have been a local delete by nova-api'
-        + (", but nova-compute terminated it" if evidence.terminated_by_compute else ""),
-    )
+    check_who_deleted(context, label, shows_local_delete(), "a local delete by nova-api")
 
 
 @then('the compute host deleted the server "{label}", not nova-api alone')
 @names_the_request
 def step_compute_delete(context, label):
-    evidence = delete_evidence(context, label)
-    assert_that(
-        evidence,
-        shows_compute_delete(),
-        f'the delete of server "{label}" should have been done by nova-compute'
-        + (", but nova-api deleted it locally" if evidence.delete_recorded else ""),
-    )
+    check_who_deleted(context, label, shows_compute_delete(), "done by nova-compute")
 
 
 @then('the server "{label}" goes to ERROR because no valid host was found')

@@ -108,3 +108,41 @@ def test_missing_output_directory_is_one_line_and_exit_2(project):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "nowhere/spec.html" in result.stderr
+
+
+RULES_FEATURE = """\
+Feature: Moving a server off a dead host
+  Background:
+    Given a cloud
+
+  @evacuate
+  Rule: An evacuated server holds its flavor on both hosts
+    Until the source host cleans up.
+
+    Background:
+      Given the source host is down
+
+    Scenario: Evacuated
+      When the server is evacuated
+
+  Rule: A shelved server holds nothing
+    Scenario: Offloaded
+      When the server is shelved
+"""
+
+
+def test_a_rule_is_a_section_of_its_feature_with_its_own_heading_tags_and_background(tmp_path):
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features" / "compute.moves.feature").write_text(RULES_FEATURE)
+    result = living_spec(tmp_path, "features", "-o", "spec.html")
+
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "spec.html").read_text(encoding="utf-8")
+    # Each rule's part of the page runs to the next rule's start.
+    rule_ids = re.findall(r'<section class="rule" id="([^"]+)">', page)
+    assert len(rule_ids) == 2 and all(i.startswith("feature-1-item-") for i in rule_ids), rule_ids
+    _, first, second = (text_of(part) for part in re.split(r'<section class="rule" id="[^"]+">', page))
+    assert "Rule: An evacuated server holds its flavor on both hosts" in first
+    assert "@evacuate" in first and "Until the source host cleans up." in first
+    assert re.search(r"Background:.*Given the source host is down.*Scenario: Evacuated", first, re.S)
+    assert "Rule: A shelved server holds nothing" in second and "Background" not in second

@@ -47,3 +47,11 @@ def test_the_message_says_which_facts_held_for_a_compute_delete():
     assert_that(mismatch(shows_local_delete(), DeleteEvidence.from_actions(BY_COMPUTE)), equal_to(
         "delete action recorded: yes; create action lists compute-side events: yes; "
         "delete action has compute_terminate_instance: yes"))
+
+
+def test_what_the_actions_prove_is_said_only_where_they_prove_it():
+    assert_that(DeleteEvidence.from_actions(BY_COMPUTE).who_deleted(), equal_to("nova-compute terminated it"))
+    assert_that(DeleteEvidence.from_actions(LOCAL).who_deleted(), equal_to("nova-api deleted it locally"))
+    # No compute-side events visible: a missing terminate event proves nothing.
+    assert_that(DeleteEvidence.from_actions({"create": [], "delete": []}).who_deleted(), equal_to(None))
+    assert_that(DeleteEvidence.from_actions({"create": CREATE}).who_deleted(), equal_to(None))
