@@ -5,35 +5,48 @@ only corrects what changed, such as an endpoint whose port moved.
 """
 from __future__ import annotations
 
+import functools
+
 import openstack
 
 from .context import REGION, Ctx
-from .services import glance
+from .services import glance, keystone
+from .services.entry import Service, Step
 
 SERVICE_USERS = ("nova", "placement", "glance")
 MEMBER_USER, MEMBER_PROJECT = "demo", "demo"
 
 
 def admin_connection(ctx: Ctx) -> openstack.connection.Connection:
+    return _connect(ctx.auth_url, ctx.state.password("admin"))
+
+
+def shared_admin(ctx: Ctx) -> openstack.connection.Connection:
+    """One admin connection per cloud for the start-up's polls: a new one
+    per poll would ask Keystone for a token each time."""
+    return _shared(ctx.auth_url, ctx.state.password("admin"))
+
+
+def _connect(auth_url: str, password: str) -> openstack.connection.Connection:
     return openstack.connect(
-        auth_url=ctx.auth_url, username="admin", password=ctx.state.password("admin"),
+        auth_url=auth_url, username="admin", password=password,
         project_name="admin", user_domain_name="Default", project_domain_name="Default",
         region_name=REGION, load_yaml_config=False, load_envvars=False,
         # On a warm start Keystone may have moved to a new port while the
         # catalog still names the old one, until ensure_catalog mends it.
-        identity_endpoint_override=ctx.auth_url,
+        identity_endpoint_override=auth_url,
     )
 
 
+_shared = functools.lru_cache(maxsize=4)(_connect)
+
+
 def endpoints(ctx: Ctx) -> dict[str, tuple[str, str]]:
-    """service type -> (service name, URL) for every service the cloud runs."""
-    return {
-        "identity": ("keystone", ctx.auth_url),
-        "compute": ("nova", f"{ctx.url('nova-api')}/v2.1"),
-        "placement": ("placement", ctx.url("placement")),
-        "image": ("glance", ctx.url("glance")),
-        "network": ("neutron", ctx.url("neutron-standin")),
-    }
+    """service type -> (service name, URL) for every service of the table with an endpoint."""
+    from .services.table import TABLE  # here, not above: the table lists this module's steps
+
+    return {service.endpoint[0]: (service.endpoint[1], ctx.url(service.ports[0]) + service.endpoint[2])
+            for service in TABLE if isinstance(service, Service) and service.endpoint}
 
 
 def ensure_catalog(ctx: Ctx, conn) -> None:
@@ -86,3 +99,17 @@ def ensure_image(ctx: Ctx, conn) -> str:
             container_format="bare", visibility="public", allow_duplicates=True,
         )
     return image.id
+
+
+def upload_image(ctx: Ctx) -> None:
+    ctx.state.image_id = ensure_image(ctx, admin_connection(ctx))
+
+
+def _register(ctx: Ctx) -> None:
+    ensure_catalog(ctx, admin_connection(ctx))
+
+
+USERS = Step("users, projects and endpoints", run=_register, after=(keystone.NAME,),
+             report=("catalog", "users, projects and endpoints in place"))
+IMAGE = Step("image uploaded", run=upload_image, after=(glance.NAME, USERS.name),
+             report=("image", f"{glance.IMAGE_NAME} active"))

@@ -1,8 +1,9 @@
 """clouds.yaml for the running cloud: usable unchanged by openstacksdk and the openstack CLI."""
 from __future__ import annotations
 
-from .catalog import MEMBER_PROJECT, MEMBER_USER
+from .catalog import MEMBER_PROJECT, MEMBER_USER, USERS
 from .context import REGION, Ctx
+from .services.entry import Step
 from .state import written_file
 
 ADMIN_CLOUD = "embedded-admin"
@@ -30,3 +31,6 @@ def write(ctx: Ctx) -> None:
     text += _cloud(ctx, "admin", "admin").format(name=ADMIN_CLOUD)
     text += _cloud(ctx, MEMBER_USER, MEMBER_PROJECT).format(name=MEMBER_CLOUD)
     written_file(ctx.layout.clouds_yaml, text)
+
+
+WRITTEN = Step("clouds.yaml written", run=write, after=(USERS.name,))

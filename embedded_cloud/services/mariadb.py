@@ -6,6 +6,7 @@ import pymysql
 from ..binaries import require
 from ..context import Ctx
 from ..processes import ProcessSpec
+from .entry import Service, Step, untimed
 
 NAME = "mariadb"
 DATABASES = ("nova_api", "nova_cell0", "nova_cell1", "placement")
@@ -73,3 +74,7 @@ def create_databases(ctx: Ctx) -> None:
                 cursor.execute(f"CREATE DATABASE IF NOT EXISTS {database} CHARACTER SET utf8mb4")
     finally:
         connection.close()
+
+
+SERVICE = Service(NAME, spec, untimed(ready), initialise=initialize, infrastructure=True)
+DATABASES_CREATED = Step("databases created", run=create_databases, after=(NAME,), on="cold")

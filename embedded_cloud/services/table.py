@@ -1,0 +1,40 @@
+"""The embedded cloud's services and set-up steps, declared once, in `status` order.
+
+Everything the cloud knows about its services is derived from TABLE: the
+start order (each entry starts once the entries it comes `after` are done,
+parallel.run_in_order), the ports chosen at start-up, `status`, the health
+check, the "died while starting" check, the stop order (infrastructure
+last) and the Keystone catalog (catalog.endpoints).
+
+A new service touches only its own module in this package, which declares
+its `Service` (and any `Step`, entry.py) from its own functions, plus its one
+line here.
+"""
+from __future__ import annotations
+
+from .. import catalog, clouds_yaml
+from . import glance, keystone, mariadb, neutron_standin, nova, placement, rabbitmq
+from .entry import Entry, Service
+
+TABLE: tuple[Entry, ...] = (
+    rabbitmq.EPMD_SERVICE, rabbitmq.BROKER,
+    mariadb.SERVICE, mariadb.DATABASES_CREATED,
+    keystone.SERVICE, catalog.USERS, clouds_yaml.WRITTEN,
+    neutron_standin.SERVICE,
+    placement.SERVICE, placement.RELAY_SERVICE,
+    glance.SERVICE, catalog.IMAGE,
+    nova.DATABASES, nova.ZYGOTE_SERVICE, nova.CONDUCTOR_SERVICE, nova.SCHEDULER_SERVICE,
+    nova.API_SERVICE, *nova.COMPUTE_SERVICES,
+    nova.PROVIDERS, nova.HOSTS_DISCOVERED, nova.COMPUTES_RESET, nova.SERVICES_UP,
+)
+
+PROCESSES: tuple[Service, ...] = tuple(entry for entry in TABLE if isinstance(entry, Service))
+# Every process, for `status`.
+PROCESS_ORDER = tuple(service.name for service in PROCESSES)
+PORT_NAMES = tuple(port for service in PROCESSES for port in service.ports)
+# What the OpenStack services use, in start order; `down` stops these last.
+INFRASTRUCTURE = tuple(service.name for service in PROCESSES if service.infrastructure)
+
+
+def service(name: str) -> Service:
+    return next(s for s in PROCESSES if s.name == name)
