@@ -109,7 +109,7 @@ def _register(ctx: Ctx) -> None:
     ensure_catalog(ctx, admin_connection(ctx))
 
 
-USERS = Step("users, projects and endpoints", run=_register, after=(keystone.NAME,),
+USERS = Step("users and endpoints", run=_register, after=(keystone.NAME,),
              report=("catalog", "users, projects and endpoints in place"))
 IMAGE = Step("image uploaded", run=upload_image, after=(glance.NAME, USERS.name),
              report=("image", f"{glance.IMAGE_NAME} active"))

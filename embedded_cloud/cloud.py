@@ -300,7 +300,8 @@ class EmbeddedCloud:
                               capture_output=True, text=True, env=env, timeout=timeout)
 
     # ------------------------------------------------------------- restart
-    def restart(self, names: list[str], before_start: Callable[[], None] | None = None) -> None:
+    def restart(self, names: list[str], before_start: Callable[[], None] | None = None,
+                timeout: float = START_TIMEOUT) -> None:
         """Stop these processes together, then start each from its table entry
         and wait until each is ready. The caller holds `exclusive(layout)`, as
         every command does. `before_start` runs between the stop and the start
@@ -310,7 +311,7 @@ class EmbeddedCloud:
         parallel(*(functools.partial(self._stop, name) for name in names))
         if before_start is not None:
             before_start()
-        self._start_processes([service(name) for name in names])
+        self._start_processes([service(name) for name in names], timeout)
 
     # -------------------------------------------------------------- faults
     def _compute_name(self, host: str) -> str:
@@ -334,14 +335,13 @@ class EmbeddedCloud:
         with exclusive(self.layout):
             self.state = State.load(self.layout)
             name = self._compute_name(host)
-            if self.is_running(name) and name in self.state.stopped_on_purpose:
-                # Still shutting down after a stop that was interrupted: it
-                # takes no more work and soon sends no heartbeat. Finish the stop.
-                self._stop(name)
-            if self.is_running(name):
+            if self.is_running(name) and name not in self.state.stopped_on_purpose:
                 self.say(name, "already running")
                 return
-            self._start_processes([service(name)], timeout)
+            # Running though stopped on purpose: still shutting down after a
+            # stop that was interrupted; it takes no more work and soon sends
+            # no heartbeat. The restart finishes the stop first.
+            self.restart([name], timeout=timeout)
 
     def cut_placement_path(self) -> None:
         with exclusive(self.layout):
@@ -351,11 +351,11 @@ class EmbeddedCloud:
     def restore_placement_path(self) -> None:
         with exclusive(self.layout):
             self.state = State.load(self.layout)
+            if not self.is_running(placement.RELAY):
+                self.restart([placement.RELAY])
+                return
             relay = service(placement.RELAY)
-            if self.is_running(relay.name):
-                self._await(relay.name, lambda: relay.ready(self.ctx, datetime.now(timezone.utc)))
-            else:
-                self._start_processes([relay])
+            self._await(relay.name, lambda: relay.ready(self.ctx, datetime.now(timezone.utc)))
 
 
 def _started(record: ProcessRecord) -> processes.Started:
