@@ -5,51 +5,16 @@ only corrects what changed, such as an endpoint whose port moved.
 """
 from __future__ import annotations
 
-import functools
-
-import openstack
-
+from .admin import admin_connection
 from .context import REGION, Ctx
 from .services import glance, keystone
-from .services.entry import Service, Step
+from .services.entry import Step
 
 SERVICE_USERS = ("nova", "placement", "glance")
 MEMBER_USER, MEMBER_PROJECT = "demo", "demo"
 
 
-def admin_connection(ctx: Ctx) -> openstack.connection.Connection:
-    return _connect(ctx.auth_url, ctx.state.password("admin"))
-
-
-def shared_admin(ctx: Ctx) -> openstack.connection.Connection:
-    """One admin connection per cloud for the start-up's polls: a new one
-    per poll would ask Keystone for a token each time."""
-    return _shared(ctx.auth_url, ctx.state.password("admin"))
-
-
-def _connect(auth_url: str, password: str) -> openstack.connection.Connection:
-    return openstack.connect(
-        auth_url=auth_url, username="admin", password=password,
-        project_name="admin", user_domain_name="Default", project_domain_name="Default",
-        region_name=REGION, load_yaml_config=False, load_envvars=False,
-        # On a warm start Keystone may have moved to a new port while the
-        # catalog still names the old one, until ensure_catalog mends it.
-        identity_endpoint_override=auth_url,
-    )
-
-
-_shared = functools.lru_cache(maxsize=4)(_connect)
-
-
-def endpoints(ctx: Ctx) -> dict[str, tuple[str, str]]:
-    """service type -> (service name, URL) for every service of the table with an endpoint."""
-    from .services.table import TABLE  # here, not above: the table lists this module's steps
-
-    return {service.endpoint[0]: (service.endpoint[1], ctx.url(service.ports[0]) + service.endpoint[2])
-            for service in TABLE if isinstance(service, Service) and service.endpoint}
-
-
-def ensure_catalog(ctx: Ctx, conn) -> None:
+def ensure_catalog(ctx: Ctx, conn, endpoints: dict[str, tuple[str, str]]) -> None:
     """Roles, projects, users and endpoints: each collection is listed once and
     only what is missing is created (keystone's requests are slow on a busy
     machine; find-before-create would cost two requests per item)."""
@@ -77,7 +42,7 @@ def ensure_catalog(ctx: Ctx, conn) -> None:
     endpoints_by_service: dict[str, dict[str, object]] = {}
     for endpoint in identity.endpoints():
         endpoints_by_service.setdefault(endpoint.service_id, {})[endpoint.interface] = endpoint
-    for service_type, (name, url) in endpoints(ctx).items():
+    for service_type, (name, url) in endpoints.items():
         service = services.get(name) or identity.create_service(name=name, type=service_type)
         existing = endpoints_by_service.get(service.id, {})
         for interface in ("public", "internal"):
@@ -105,11 +70,5 @@ def upload_image(ctx: Ctx) -> None:
     ctx.state.image_id = ensure_image(ctx, admin_connection(ctx))
 
 
-def _register(ctx: Ctx) -> None:
-    ensure_catalog(ctx, admin_connection(ctx))
-
-
-USERS = Step("users and endpoints", run=_register, after=(keystone.NAME,),
-             report=("catalog", "users, projects and endpoints in place"))
-IMAGE = Step("image uploaded", run=upload_image, after=(glance.NAME, USERS.name),
+IMAGE = Step("image uploaded", run=upload_image, after=(glance.NAME, keystone.CATALOG),
              report=("image", f"{glance.IMAGE_NAME} active"))

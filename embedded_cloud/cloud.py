@@ -22,7 +22,7 @@ from .parallel import Aborted, Milestones, parallel, run_in_order
 from .processes import ProcessSpec
 from .services import nova, placement
 from .services.entry import Entry, Service, Step
-from .services.table import INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, PROCESSES, TABLE, service
+from .service_table import INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, PROCESSES, TABLE, service
 from .state import ProcessRecord, State, exclusive
 from .timeline import Timeline
 

@@ -1,8 +1,9 @@
 """clouds.yaml for the running cloud: usable unchanged by openstacksdk and the openstack CLI."""
 from __future__ import annotations
 
-from .catalog import MEMBER_PROJECT, MEMBER_USER, USERS
+from .catalog import MEMBER_PROJECT, MEMBER_USER
 from .context import REGION, Ctx
+from .services import keystone
 from .services.entry import Step
 from .state import written_file
 
@@ -33,4 +34,4 @@ def write(ctx: Ctx) -> None:
     written_file(ctx.layout.clouds_yaml, text)
 
 
-WRITTEN = Step("clouds.yaml written", run=write, after=(USERS.name,))
+WRITTEN = Step("clouds.yaml written", run=write, after=(keystone.CATALOG,))

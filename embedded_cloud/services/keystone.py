@@ -15,6 +15,9 @@ from .http_probe import answers
 from .wsgi_server import gunicorn_spec
 
 NAME = "keystone"
+# The set-up step that fills its catalog: users, projects and every endpoint
+# of the table (service_table.py, where the endpoints are derived).
+CATALOG = "users and endpoints"
 
 
 def _conf(ctx: Ctx):

@@ -11,14 +11,15 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timezone
 
-from .. import catalog, zygote
+from .. import zygote
+from ..admin import shared_admin
 from ..context import REGION, Ctx, ini
 from ..launch import launch_argv
 from ..layout import venv_prefix
 from ..processes import ProcessSpec
 from ..nova_options import merged
 from ..state import written_file
-from . import mariadb, placement, rabbitmq
+from . import keystone, mariadb, placement, rabbitmq
 from .entry import Service, Step, untimed
 from .http_probe import answers
 from .wsgi_server import gunicorn_spec
@@ -223,7 +224,7 @@ def reported_since(ctx: Ctx, binary: str, host: str | None, since: datetime) -> 
 def providers_reported(ctx: Ctx, since: datetime) -> bool:
     """A compute creates its node record, then its resource provider, as it
     starts; os-hypervisors would hide the nodes until they are mapped."""
-    names = {rp.name for rp in catalog.shared_admin(ctx).placement.resource_providers()}
+    names = {rp.name for rp in shared_admin(ctx).placement.resource_providers()}
     return set(COMPUTE_HOSTS) <= names
 
 
@@ -233,7 +234,7 @@ def reset_computes(ctx: Ctx) -> list[tuple[str, str]]:
     The services are running again (we just started them), so clearing
     forced_down is safe here; `up` promises a cloud in its reference state.
     """
-    conn, done = catalog.shared_admin(ctx), []
+    conn, done = shared_admin(ctx), []
     for service in conn.compute.services(binary="nova-compute"):
         if service.host not in COMPUTE_HOSTS:
             continue
@@ -248,7 +249,7 @@ def reset_computes(ctx: Ctx) -> list[tuple[str, str]]:
 
 def services_up(ctx: Ctx, since: datetime) -> bool:
     """nova-api reports every service up (the heartbeats since start are the computes' readiness)."""
-    up = {(s.binary, s.host) for s in catalog.shared_admin(ctx).compute.services() if s.state == "up"}
+    up = {(s.binary, s.host) for s in shared_admin(ctx).compute.services() if s.state == "up"}
     return ({CONDUCTOR, SCHEDULER} <= {binary for binary, _ in up}
             and all(("nova-compute", host) in up for host in COMPUTE_HOSTS))
 
@@ -266,7 +267,7 @@ DATABASES = Step("nova databases and cells", run=initialize, after=(mariadb.DATA
                  on="cold", report=("nova databases", "created, cells mapped"))
 ZYGOTE_SERVICE = Service(ZYGOTE, zygote_spec, untimed(zygote_ready), write_config=write_config)
 # They authenticate as the nova user as they start, and fork from the zygote.
-_RPC_READY = (rabbitmq.NAME, catalog.USERS.name, ZYGOTE, DATABASES.name)
+_RPC_READY = (rabbitmq.NAME, keystone.CATALOG, ZYGOTE, DATABASES.name)
 CONDUCTOR_SERVICE = Service(CONDUCTOR, conductor_spec, _beats(CONDUCTOR), write_config=write_config,
                             after=_RPC_READY)
 SCHEDULER_SERVICE = Service(SCHEDULER, scheduler_spec, _beats(SCHEDULER), write_config=write_config,

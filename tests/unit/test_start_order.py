@@ -7,11 +7,10 @@ from dataclasses import dataclass
 import pytest
 from hamcrest import assert_that, contains_string, equal_to, has_item, is_not
 
-from embedded_cloud.catalog import endpoints
 from embedded_cloud.context import Ctx
 from embedded_cloud.layout import Layout
 from embedded_cloud.parallel import Milestones, check_order, run_in_order
-from embedded_cloud.services.table import INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, TABLE
+from embedded_cloud.service_table import INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, TABLE, endpoints
 from embedded_cloud.state import State
 
 

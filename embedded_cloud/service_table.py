@@ -4,22 +4,38 @@ Everything the cloud knows about its services is derived from TABLE: the
 start order (each entry starts once the entries it comes `after` are done,
 parallel.run_in_order), the ports chosen at start-up, `status`, the health
 check, the "died while starting" check, the stop order (infrastructure
-last) and the Keystone catalog (catalog.endpoints).
+last) and the Keystone catalog (`endpoints`, which its CATALOG step registers).
 
-A new service touches only its own module in this package, which declares
-its `Service` (and any `Step`, entry.py) from its own functions, plus its one
-line here.
+A new service touches only its own module in services/, which declares its
+`Service` (and any `Step`, services/entry.py) from its own functions, plus
+its one line here.
 """
 from __future__ import annotations
 
-from .. import catalog, clouds_yaml
-from . import glance, keystone, mariadb, neutron_standin, nova, placement, rabbitmq
-from .entry import Entry, Service
+from . import catalog, clouds_yaml
+from .admin import admin_connection
+from .context import Ctx
+from .services import glance, keystone, mariadb, neutron_standin, nova, placement, rabbitmq
+from .services.entry import Entry, Service, Step
+
+
+def endpoints(ctx: Ctx) -> dict[str, tuple[str, str]]:
+    """service type -> (service name, URL) for every service of the table with an endpoint."""
+    return {s.endpoint[0]: (s.endpoint[1], ctx.url(s.ports[0]) + s.endpoint[2])
+            for s in PROCESSES if s.endpoint}
+
+
+def _register(ctx: Ctx) -> None:
+    catalog.ensure_catalog(ctx, admin_connection(ctx), endpoints(ctx))
+
+
+CATALOG = Step(keystone.CATALOG, run=_register, after=(keystone.NAME,),
+               report=("catalog", "users, projects and endpoints in place"))
 
 TABLE: tuple[Entry, ...] = (
     rabbitmq.EPMD_SERVICE, rabbitmq.BROKER,
     mariadb.SERVICE, mariadb.DATABASES_CREATED,
-    keystone.SERVICE, catalog.USERS, clouds_yaml.WRITTEN,
+    keystone.SERVICE, CATALOG, clouds_yaml.WRITTEN,
     neutron_standin.SERVICE,
     placement.SERVICE, placement.RELAY_SERVICE,
     glance.SERVICE, catalog.IMAGE,
