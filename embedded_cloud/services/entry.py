@@ -28,7 +28,7 @@ class Service:
     write_config: Callable[[Ctx], None] | None = None  # on every start
     initialise: Callable[[Ctx], None] | None = None  # on a cold start only
     after: tuple[str, ...] = ()
-    # (service type, service name, path after its URL) in the Keystone catalog
+    # (service type, service name, path) in the Keystone catalog, at the URL of its first port
     endpoint: tuple[str, str, str] | None = None
     # What the OpenStack services use: `down` stops it last.
     infrastructure: bool = False
