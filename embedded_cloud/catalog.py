@@ -10,11 +10,11 @@ from .context import REGION, Ctx
 from .services import glance, keystone
 from .services.entry import Step
 
-SERVICE_USERS = ("nova", "placement", "glance")
 MEMBER_USER, MEMBER_PROJECT = "demo", "demo"
 
 
-def ensure_catalog(ctx: Ctx, conn, endpoints: dict[str, tuple[str, str]]) -> None:
+def ensure_catalog(ctx: Ctx, conn, endpoints: dict[str, tuple[str, str]],
+                   service_users: tuple[str, ...]) -> None:
     """Roles, projects, users and endpoints: each collection is listed once and
     only what is missing is created (keystone's requests are slow on a busy
     machine; find-before-create would cost two requests per item)."""
@@ -28,7 +28,7 @@ def ensure_catalog(ctx: Ctx, conn, endpoints: dict[str, tuple[str, str]]) -> Non
         if name not in projects:
             projects[name] = identity.create_project(name=name, domain_id="default")
     users = {user.name: user for user in identity.users(domain_id="default")}
-    wanted = [(name, "service", ("admin", "service")) for name in SERVICE_USERS]
+    wanted = [(name, "service", ("admin", "service")) for name in service_users]
     wanted.append((MEMBER_USER, MEMBER_PROJECT, ("member",)))
     for name, project_name, role_names in wanted:
         project = projects[project_name]

@@ -22,7 +22,8 @@ from .parallel import Aborted, Milestones, parallel, run_in_order
 from .processes import ProcessSpec
 from .services import nova, placement
 from .services.entry import Entry, Service, Step
-from .service_table import INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, PROCESSES, TABLE, service
+from .service_table import (INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, PROCESSES, SERVICE_USERS, TABLE,
+                            service)
 from .state import ProcessRecord, State, exclusive
 from .timeline import Timeline
 
@@ -183,7 +184,7 @@ class EmbeddedCloud:
             self.state.defects = wanted_defects
             self.state.nova_options = wanted_options
             self.state.stopped_on_purpose = []
-            for user in ("admin", catalog.MEMBER_USER, *catalog.SERVICE_USERS):
+            for user in ("admin", catalog.MEMBER_USER, *SERVICE_USERS):
                 self.state.password(user)
             self._choose_ports()
             self.state.save(self.layout)

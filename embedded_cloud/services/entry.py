@@ -32,6 +32,8 @@ class Service:
     endpoint: tuple[str, str, str] | None = None
     # What the OpenStack services use: `down` stops it last.
     infrastructure: bool = False
+    user: str | None = None  # its Keystone user, in the `service` project
+    databases: tuple[str, ...] = ()  # created in MariaDB on a cold start
 
 
 @dataclass(frozen=True)

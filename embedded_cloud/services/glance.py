@@ -62,4 +62,4 @@ def ready(ctx: Ctx) -> bool:
 
 
 SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
-                  initialise=initialize, endpoint=("image", "glance", ""))
+                  initialise=initialize, endpoint=("image", "glance", ""), user=NAME)

@@ -29,6 +29,7 @@ CONDUCTOR = "nova-conductor"
 SCHEDULER = "nova-scheduler"
 ZYGOTE = "nova-zygote"
 COMPUTE_HOSTS = ("compute1", "compute2")
+USER = "nova"  # the Keystone user every nova service authenticates as
 
 # Heartbeats every second, so a restarted compute's first one is seen at once.
 REPORT_INTERVAL = 1
@@ -263,26 +264,27 @@ def api_ready(ctx: Ctx) -> bool:
 
 
 # Its table entries: the nova processes and the set-up steps around them.
-DATABASES = Step("nova databases and cells", run=initialize, after=(mariadb.DATABASES_CREATED.name,),
+DATABASES = Step("nova databases and cells", run=initialize, after=(mariadb.DATABASES_CREATED,),
                  on="cold", report=("nova databases", "created, cells mapped"))
 ZYGOTE_SERVICE = Service(ZYGOTE, zygote_spec, untimed(zygote_ready), write_config=write_config)
 # They authenticate as the nova user as they start, and fork from the zygote.
 _RPC_READY = (rabbitmq.NAME, keystone.CATALOG, ZYGOTE, DATABASES.name)
 CONDUCTOR_SERVICE = Service(CONDUCTOR, conductor_spec, _beats(CONDUCTOR), write_config=write_config,
-                            after=_RPC_READY)
+                            after=_RPC_READY, user=USER)
 SCHEDULER_SERVICE = Service(SCHEDULER, scheduler_spec, _beats(SCHEDULER), write_config=write_config,
-                            after=_RPC_READY)
+                            after=_RPC_READY, user=USER)
 # nova-api needs only its databases to start (it authenticates on its first
 # request): its import overlaps the rest of the start-up.
 API_SERVICE = Service(API, api_spec, untimed(api_ready), ports=(API,), write_config=write_config,
-                      after=(DATABASES.name,), endpoint=("compute", "nova", "/v2.1"))
+                      after=(DATABASES.name,), endpoint=("compute", "nova", "/v2.1"), user=USER,
+                      databases=("nova_api", "nova_cell0", "nova_cell1"))
 
 
 def compute_service(host: str) -> Service:
     # It reports its inventory to Placement as it starts, and asks the conductor first.
     return Service(compute_process(host), lambda ctx: compute_spec(ctx, host),
                    _beats("nova-compute", host), write_config=write_config,
-                   after=(placement.NAME, CONDUCTOR))
+                   after=(placement.NAME, CONDUCTOR), user=USER)
 
 
 COMPUTE_SERVICES = tuple(compute_service(host) for host in COMPUTE_HOSTS)

@@ -10,7 +10,8 @@ from hamcrest import assert_that, contains_string, equal_to, has_item, is_not
 from embedded_cloud.context import Ctx
 from embedded_cloud.layout import Layout
 from embedded_cloud.parallel import Milestones, check_order, run_in_order
-from embedded_cloud.service_table import INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, TABLE, endpoints
+from embedded_cloud.service_table import (DATABASES, INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER,
+                                          SERVICE_USERS, TABLE, endpoints)
 from embedded_cloud.state import State
 
 
@@ -72,7 +73,7 @@ def test_the_cloud_table_has_no_cycle_and_every_after_names_an_entry():
     assert_that([name for name in names if ", " in name], equal_to([]))
 
 
-def test_status_stop_and_ports_are_derived_from_the_table():
+def test_status_stop_ports_users_and_databases_are_derived_from_the_table():
     assert_that(PROCESS_ORDER, equal_to((
         "epmd", "rabbitmq", "mariadb", "keystone", "neutron-standin", "placement",
         "placement-relay", "glance", "nova-zygote", "nova-conductor", "nova-scheduler", "nova-api",
@@ -81,6 +82,8 @@ def test_status_stop_and_ports_are_derived_from_the_table():
     assert_that(sorted(PORT_NAMES), equal_to(sorted((
         "epmd", "rabbitmq", "rabbitmq-dist", "keystone", "placement", "placement-relay", "glance",
         "neutron-standin", "nova-api"))))
+    assert_that(SERVICE_USERS, equal_to(("placement", "glance", "nova")))
+    assert_that(DATABASES, equal_to(("placement", "nova_api", "nova_cell0", "nova_cell1")))
 
 
 def test_the_catalog_lists_every_endpoint_of_the_table(tmp_path):
