@@ -5,38 +5,16 @@ only corrects what changed, such as an endpoint whose port moved.
 """
 from __future__ import annotations
 
-import openstack
-
+from .admin import admin_connection
 from .context import REGION, Ctx
-from .services import glance
+from .services import glance, keystone
+from .services.entry import Step
 
-SERVICE_USERS = ("nova", "placement", "glance")
 MEMBER_USER, MEMBER_PROJECT = "demo", "demo"
 
 
-def admin_connection(ctx: Ctx) -> openstack.connection.Connection:
-    return openstack.connect(
-        auth_url=ctx.auth_url, username="admin", password=ctx.state.password("admin"),
-        project_name="admin", user_domain_name="Default", project_domain_name="Default",
-        region_name=REGION, load_yaml_config=False, load_envvars=False,
-        # On a warm start Keystone may have moved to a new port while the
-        # catalog still names the old one, until ensure_catalog mends it.
-        identity_endpoint_override=ctx.auth_url,
-    )
-
-
-def endpoints(ctx: Ctx) -> dict[str, tuple[str, str]]:
-    """service type -> (service name, URL) for every service the cloud runs."""
-    return {
-        "identity": ("keystone", ctx.auth_url),
-        "compute": ("nova", f"{ctx.url('nova-api')}/v2.1"),
-        "placement": ("placement", ctx.url("placement")),
-        "image": ("glance", ctx.url("glance")),
-        "network": ("neutron", ctx.url("neutron-standin")),
-    }
-
-
-def ensure_catalog(ctx: Ctx, conn) -> None:
+def ensure_catalog(ctx: Ctx, conn, endpoints: dict[str, tuple[str, str]],
+                   service_users: tuple[str, ...]) -> None:
     """Roles, projects, users and endpoints: each collection is listed once and
     only what is missing is created (keystone's requests are slow on a busy
     machine; find-before-create would cost two requests per item)."""
@@ -50,7 +28,7 @@ def ensure_catalog(ctx: Ctx, conn) -> None:
         if name not in projects:
             projects[name] = identity.create_project(name=name, domain_id="default")
     users = {user.name: user for user in identity.users(domain_id="default")}
-    wanted = [(name, "service", ("admin", "service")) for name in SERVICE_USERS]
+    wanted = [(name, "service", ("admin", "service")) for name in service_users]
     wanted.append((MEMBER_USER, MEMBER_PROJECT, ("member",)))
     for name, project_name, role_names in wanted:
         project = projects[project_name]
@@ -64,7 +42,7 @@ def ensure_catalog(ctx: Ctx, conn) -> None:
     endpoints_by_service: dict[str, dict[str, object]] = {}
     for endpoint in identity.endpoints():
         endpoints_by_service.setdefault(endpoint.service_id, {})[endpoint.interface] = endpoint
-    for service_type, (name, url) in endpoints(ctx).items():
+    for service_type, (name, url) in endpoints.items():
         service = services.get(name) or identity.create_service(name=name, type=service_type)
         existing = endpoints_by_service.get(service.id, {})
         for interface in ("public", "internal"):
@@ -86,3 +64,11 @@ def ensure_image(ctx: Ctx, conn) -> str:
             container_format="bare", visibility="public", allow_duplicates=True,
         )
     return image.id
+
+
+def upload_image(ctx: Ctx) -> None:
+    ctx.state.image_id = ensure_image(ctx, admin_connection(ctx))
+
+
+IMAGE = Step("image uploaded", run=upload_image, after=(glance.NAME, keystone.CATALOG),
+             report=("image", f"{glance.IMAGE_NAME} active"))

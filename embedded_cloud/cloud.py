@@ -6,34 +6,27 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Iterable
 
 from . import catalog, clouds_yaml, processes, zygote
 from .binaries import require_all
 from .context import Ctx
 from .errors import CloudError
 from .layout import Layout
-from .ports import accepts_connections, free_port, is_free
-from .parallel import Milestones, parallel
+from .ports import free_port, is_free
+from .parallel import Aborted, Milestones, parallel, run_in_order
 from .processes import ProcessSpec
-from .services import glance, keystone, mariadb, neutron_standin, nova, placement, rabbitmq
+from .services import nova, placement
+from .services.entry import Entry, Service, Step
+from .service_table import (INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, PROCESSES, SERVICE_USERS, TABLE,
+                            service)
 from .state import ProcessRecord, State, exclusive
 from .timeline import Timeline
 
-RELAY = "placement-relay"
-PORT_NAMES = ("epmd", "rabbitmq", "rabbitmq-dist", "keystone", "placement", RELAY, "glance",
-              "neutron-standin", "nova-api")
-COMPUTES = {nova.compute_process(host): host for host in nova.COMPUTE_HOSTS}
-# What the OpenStack services use, in start order; `down` stops these last.
-INFRASTRUCTURE = ("epmd", "rabbitmq", "mariadb")
-# Every process, for `status`.
-PROCESS_ORDER = ("epmd", "rabbitmq", "mariadb", "keystone", "neutron-standin", "placement", RELAY,
-                 "glance", nova.ZYGOTE, "nova-conductor", "nova-scheduler", "nova-api", *COMPUTES)
 START_TIMEOUT = 120.0
 
 
@@ -57,13 +50,17 @@ class EmbeddedCloud:
         self.state = State.load(self.layout)
         # The last start-up's steps (the benchmark prints its critical path).
         self.timeline = Timeline()
+        # While `up` runs: its milestones (a wait gives up once another task
+        # failed), and the processes it started (watched while a step waits).
+        self._milestones: Milestones | None = None
+        self._started_now: list[str] = []
 
     # ----------------------------------------------------------- reporting
     @property
     def ctx(self) -> Ctx:
         return Ctx(self.layout, self.state)
 
-    def _say(self, name: str, what: str) -> None:
+    def say(self, name: str, what: str) -> None:
         self._progress(f"[{time.monotonic() - self._started:5.1f}s] {name:<22} {what}")
 
     def is_running(self, name: str) -> bool:
@@ -105,7 +102,7 @@ class EmbeddedCloud:
                 started = self._fork(spec)
             except (OSError, ValueError) as error:
                 # The service must start anyway: as its own process, importing nova.
-                self._say(spec.name, f"the zygote did not answer ({error}): starting it on its own")
+                self.say(spec.name, f"the zygote did not answer ({error}): starting it on its own")
                 forked = False
         if not forked:
             started = processes.spawn(spec, self.layout.root)
@@ -116,7 +113,8 @@ class EmbeddedCloud:
             if spec.name in self.state.stopped_on_purpose:
                 self.state.stopped_on_purpose.remove(spec.name)
             self.state.save(self.layout)
-        self._say(spec.name, f"{'forked' if forked else 'started'} (pid {pid})")
+            self._started_now.append(spec.name)
+        self.say(spec.name, f"{'forked' if forked else 'started'} (pid {pid})")
 
     def _fork(self, spec: ProcessSpec) -> processes.Started:
         """A nova service as a fork of the zygote: nova is imported already."""
@@ -127,21 +125,28 @@ class EmbeddedCloud:
     def _await(self, name: str, probe: Callable[[], bool], timeout: float = START_TIMEOUT) -> None:
         with self.timeline.span(f"{name} ready"):
             self._poll(name, probe, timeout)
-        self._say(name, "ready" + (f" on 127.0.0.1:{self.state.ports[name]}"
+        self.say(name, "ready" + (f" on 127.0.0.1:{self.state.ports[name]}"
                                    if name in self.state.ports else ""))
 
     def _poll(self, name: str, probe: Callable[[], bool], timeout: float) -> None:
         deadline = time.monotonic() + timeout
         delay = 0.05
         while not probe():
-            if name in PROCESS_ORDER and not self.is_running(name):
-                raise CloudError(f"{name} died while starting; last lines of "
-                                 f"{self.layout.log(name)}:\n{processes.tail(self.layout.log(name))}")
+            # A process waits on itself; a step on every process started so far.
+            self._check_alive([name] if name in PROCESS_ORDER else list(self._started_now))
+            if self._milestones is not None and self._milestones.failed.is_set():
+                raise Aborted(name)
             if time.monotonic() > deadline:
                 where = self.layout.log(name) if name in PROCESS_ORDER else f"the logs in {self.layout.logs}"
                 raise CloudError(f"{name} did not become ready in {timeout:.0f} s; see {where}")
             time.sleep(delay)
             delay = min(delay * 1.5, 0.5)
+
+    def _check_alive(self, names: Iterable[str]) -> None:
+        for name in names:
+            if not self.is_running(name):
+                raise CloudError(f"{name} died while starting; last lines of "
+                                 f"{self.layout.log(name)}:\n{processes.tail(self.layout.log(name))}")
 
     def _stop(self, name: str, *, sig: int = signal.SIGTERM, on_purpose: bool = False) -> None:
         # Recorded before the signal: a stop cut short (Ctrl-C while nova-compute
@@ -153,7 +158,7 @@ class EmbeddedCloud:
         record = self.state.processes.get(name)
         if record is not None and processes.is_alive(_started(record)):
             processes.stop(_started(record), sig=sig, timeout=20.0)
-            self._say(name, "killed" if sig == signal.SIGKILL else "stopped")
+            self.say(name, "killed" if sig == signal.SIGKILL else "stopped")
 
     # ------------------------------------------------------------------ up
     def up(self, defects: dict[str, str] | None = None,
@@ -165,12 +170,12 @@ class EmbeddedCloud:
             # an `embedded-cloud up --defect ...` it is meant to be run against.
             wanted_defects = dict(self.state.defects if defects is None else defects)
             wanted_options = dict(self.state.nova_options if nova_options is None else nova_options)
-            if (self._healthy() and wanted_defects == self.state.defects
+            if (self.healthy() and wanted_defects == self.state.defects
                     and wanted_options == self.state.nova_options):
-                self._say("cloud", f"already running ({self.layout.root})")
+                self.say("cloud", f"already running ({self.layout.root})")
                 return
             if any(self.is_running(n) for n in PROCESS_ORDER):
-                self._say("cloud", "found a partly running cloud: restarting it")
+                self.say("cloud", "found a partly running cloud: restarting it")
                 self._stop_all()
             cold = not self.state.initialized
             if cold:
@@ -179,7 +184,7 @@ class EmbeddedCloud:
             self.state.defects = wanted_defects
             self.state.nova_options = wanted_options
             self.state.stopped_on_purpose = []
-            for user in ("admin", catalog.MEMBER_USER, *catalog.SERVICE_USERS):
+            for user in ("admin", catalog.MEMBER_USER, *SERVICE_USERS):
                 self.state.password(user)
             self._choose_ports()
             self.state.save(self.layout)
@@ -187,25 +192,27 @@ class EmbeddedCloud:
                 self._start(cold)
             except BaseException:
                 # Nothing half-done left running: a failed `up` stops what it started.
-                self._say("cloud", "start-up failed: stopping what was started")
+                self.say("cloud", "start-up failed: stopping what was started")
                 self._stop_all()
                 raise
             self.state.initialized = True
             self.state.save(self.layout)
-            self._say("cloud", f"ready: OS_CLIENT_CONFIG_FILE={self.layout.clouds_yaml} "
+            self.say("cloud", f"ready: OS_CLIENT_CONFIG_FILE={self.layout.clouds_yaml} "
                                f"OS_CLOUD={clouds_yaml.ADMIN_CLOUD}")
 
-    def _healthy(self) -> bool:
+    def healthy(self) -> bool:
+        """Set up, and every process running and ready."""
         if not self.state.initialized:
             return False
         if not all(self.is_running(name) for name in PROCESS_ORDER):
             return False
-        return all(probe(self.ctx) for probe in (keystone.ready, placement.ready, nova.api_ready))
+        ctx = self.ctx
+        return all(s.ready(ctx, _since(self.state.processes[s.name])) for s in PROCESSES)
 
     def _wipe(self) -> None:
         """A run dir from a cloud that never finished its first start: begin again."""
         if self.layout.data.exists():
-            self._say("cloud", f"clearing an unfinished run directory {self.layout.root}")
+            self.say("cloud", f"clearing an unfinished run directory {self.layout.root}")
         for leftover in (self.layout.data, self.layout.etc):
             shutil.rmtree(leftover, ignore_errors=True)
         self.layout.clouds_yaml.unlink(missing_ok=True)
@@ -216,7 +223,7 @@ class EmbeddedCloud:
             port = self.state.ports.get(name)
             if port is None or not is_free(port):
                 if port is not None:
-                    self._say(name, f"port {port} is taken now: moving to a free one")
+                    self.say(name, f"port {port} is taken now: moving to a free one")
                 self.state.ports[name] = free_port()
         if len(set(self.state.ports.values())) != len(self.state.ports):
             # Two free_port() calls can hand out the same port once released.
@@ -225,164 +232,55 @@ class EmbeddedCloud:
 
     def _start(self, cold: bool) -> None:
         ctx = self.ctx
-        for service in (keystone, placement, glance, nova):
-            service.write_config(ctx)
-        self._say("cloud", ("cold" if cold else "warm") + f" start in {self.layout.root}")
-        # One thread per line of start-up; each waits only for what it needs,
-        # so CPU-bound set-up steps overlap instead of running in phases.
+        # nova's one writer serves every nova process: each is written once.
+        for write_config in dict.fromkeys(s.write_config for s in PROCESSES if s.write_config):
+            write_config(ctx)
+        self.say("cloud", ("cold" if cold else "warm") + f" start in {self.layout.root}")
         self.timeline = Timeline()
-        step = self.timeline.span
-        done = Milestones(self.timeline)
+        self._milestones = Milestones(self.timeline)
+        self._started_now = []
+        try:
+            run_in_order(TABLE, functools.partial(self._start_entry, ctx, cold), self._milestones)
+        finally:
+            self._milestones = None
 
-        def broker():
-            self._spawn(rabbitmq.epmd_spec(ctx))
-            self._await("epmd", lambda: accepts_connections(ctx.port("epmd")))
-            self._spawn(rabbitmq.spec(ctx))
-            self._await("rabbitmq", lambda: rabbitmq.ready(ctx))
-            done.reach("broker")
+    def _start_entry(self, ctx: Ctx, cold: bool, entry: Entry) -> None:
+        if isinstance(entry, Step):
+            self._run_step(ctx, cold, entry)
+            return
+        if cold and entry.initialise is not None:
+            with self.timeline.span(f"{entry.name} initialised"):
+                entry.initialise(ctx)
+        self._start_processes([entry])
 
-        def database_server():
-            if cold:
-                with step("mariadb initialised"):
-                    mariadb.initialize(ctx)
-            self._spawn(mariadb.spec(ctx))
-            self._await("mariadb", lambda: mariadb.ready(ctx))
-            if cold:
-                with step("databases created"):
-                    mariadb.create_databases(ctx)
-            done.reach("mariadb")
+    def _run_step(self, ctx: Ctx, cold: bool, step: Step) -> None:
+        if step.on not in ("every", "cold" if cold else "warm"):
+            return
+        if step.run is not None:
+            with self.timeline.span(step.name):
+                lines = list(step.run(ctx) or ())
+            for who, what in (*lines, *([step.report] if step.report else [])):
+                self.say(who, what)
+        if step.ready is not None:
+            since = datetime.now(timezone.utc)
+            self._await(step.name, lambda: step.ready(ctx, since))
 
-        def identity():
-            if cold:
-                with step("keystone initialised"):
-                    keystone.initialize(ctx)
-            self._spawn(keystone.spec(ctx))
-            self._await("keystone", lambda: keystone.ready(ctx))
-            with step("users, projects and endpoints"):
-                catalog.ensure_catalog(ctx, catalog.admin_connection(ctx))
-            clouds_yaml.write(ctx)
-            self._say("catalog", "users, projects and endpoints in place")
-            done.reach("users")
-
-        def network_standin():
-            self._spawn(neutron_standin.spec(ctx))
-            self._await("neutron-standin", lambda: neutron_standin.ready(ctx))
-
-        def placement_service():
-            done.wait("mariadb")
-            if cold:
-                with step("placement initialised"):
-                    placement.initialize(ctx)
-            self._spawn(placement.spec(ctx))
-            self._spawn(_relay_spec(ctx))
-            self._await("placement", lambda: placement.ready(ctx))
-            self._await(RELAY, lambda: accepts_connections(ctx.port(RELAY)))
-            done.reach("placement")
-
-        def image_service():
-            if cold:
-                with step("glance initialised"):
-                    glance.initialize(ctx)
-            self._spawn(glance.spec(ctx))
-            done.wait("users")
-            self._await("glance", lambda: glance.ready(ctx))
-            with step("image uploaded"):
-                self.state.image_id = catalog.ensure_image(ctx, catalog.admin_connection(ctx))
-            self._say("image", f"{glance.IMAGE_NAME} active")
-
-        def nova_zygote():
-            self._spawn(nova.zygote_spec(ctx))
-            self._await(nova.ZYGOTE, lambda: nova.zygote_ready(ctx))
-            done.reach("zygote")
-
-        def nova_services():
-            done.wait("mariadb")
-            if cold:
-                with step("nova databases and cells"):
-                    nova.initialize(ctx)
-                self._say("nova databases", "created, cells mapped")
-            # nova-api needs only its databases to start (it authenticates on
-            # its first request): its import overlaps the rest of the start-up.
-            self._spawn(nova.api_spec(ctx))
-            # The other nova services authenticate as the nova user as they start.
-            done.wait("broker", "users", "zygote")
-            conductor_started = datetime.now(timezone.utc)
-            for spec in (nova.conductor_spec(ctx), nova.scheduler_spec(ctx)):
-                self._spawn(spec)
-            # The computes report their inventory to Placement as they start,
-            # and ask the conductor first.
-            done.wait("placement")
-            self._await(nova.CONDUCTOR, lambda: nova.conductor_serving(ctx, conductor_started))
-            computes_started = datetime.now(timezone.utc)
-            for host in nova.COMPUTE_HOSTS:
-                self._spawn(nova.compute_spec(ctx, host))
-            self._await("nova-api", lambda: nova.api_ready(ctx))
-            self._await_computes(catalog.admin_connection(ctx), cold, computes_started)
-
-        parallel(broker, database_server, identity, network_standin, placement_service,
-                 image_service, nova_zygote, nova_services, milestones=done)
-
-    def _await_computes(self, conn, cold: bool, since: datetime) -> None:
-        hosts = set(nova.COMPUTE_HOSTS)
-
-        # A compute creates its node record, then its resource provider, as it
-        # starts; os-hypervisors would hide the nodes until they are mapped.
-        def providers() -> bool:
-            self._check_nova_alive()
-            return hosts <= {rp.name for rp in conn.placement.resource_providers()}
-
-        self._await("resource providers", providers)
-        if cold:
-            with self.timeline.span("hosts discovered"):
-                nova.discover_hosts(self.ctx)
-            self._say("cells", "compute hosts mapped to cell1")
-        else:
-            self._reset_compute_services(conn)
-
-        # A compute counts once it has sent a heartbeat since it was started:
-        # with the long service_down_time a stale one still says "up".
-        floor = since.replace(microsecond=0)
-
-        def all_up() -> bool:
-            self._check_nova_alive()
-            services = list(conn.compute.services())
-            up = {(s.binary, s.host) for s in services if s.state == "up"}
-            beating = {s.host for s in services if s.binary == "nova-compute"
-                       and (_parse_time(s.updated_at) or floor) > floor}
-            binaries = {b for b, _ in up}
-            return ({"nova-conductor", "nova-scheduler"} <= binaries
-                    and all(("nova-compute", h) in up and h in beating for h in hosts))
-
-        self._await("nova services", all_up)
-
-    def _reset_compute_services(self, conn) -> None:
-        """Put back computes that an interrupted run left forced down or disabled.
-
-        The services are running again (we just started them), so clearing
-        forced_down is safe here; `up` promises a cloud in its reference state.
-        """
-        for service in conn.compute.services(binary="nova-compute"):
-            if service.host not in nova.COMPUTE_HOSTS:
-                continue
-            if service.is_forced_down:
-                conn.compute.update_service_forced_down(service, service.host, service.binary, False)
-                self._say(nova.compute_process(service.host), "was left forced down: cleared")
-            if service.status == "disabled":
-                conn.compute.enable_service(service, service.host, service.binary)
-                self._say(nova.compute_process(service.host), "was left disabled: enabled")
-
-    def _check_nova_alive(self) -> None:
-        for name in ("nova-conductor", "nova-scheduler", "nova-api", *COMPUTES):
-            if not self.is_running(name):
-                raise CloudError(f"{name} died while starting; last lines of "
-                                 f"{self.layout.log(name)}:\n{processes.tail(self.layout.log(name))}")
+    def _start_processes(self, services: list[Service], timeout: float = START_TIMEOUT) -> None:
+        """Start them all, then wait for each one's readiness."""
+        ctx = self.ctx
+        started = []
+        for service in services:
+            started.append((service, datetime.now(timezone.utc)))
+            self._spawn(service.process(ctx))
+        for service, since in started:
+            self._await(service.name, functools.partial(service.ready, ctx, since), timeout)
 
     # ---------------------------------------------------------------- down
     def down(self) -> None:
         with exclusive(self.layout):
             self.state = State.load(self.layout)
             self._stop_all()
-            self._say("cloud", "stopped")
+            self.say("cloud", "stopped")
 
     def _stop_all(self) -> None:
         # The OpenStack services together (each spends seconds in its graceful
@@ -402,13 +300,26 @@ class EmbeddedCloud:
         return subprocess.run(nova.manage_argv(self.ctx, *args), stdin=subprocess.DEVNULL,
                               capture_output=True, text=True, env=env, timeout=timeout)
 
+    # ------------------------------------------------------------- restart
+    def restart(self, names: list[str], before_start: Callable[[], None] | None = None,
+                timeout: float = START_TIMEOUT) -> None:
+        """Stop these processes together, then start each from its table entry
+        and wait until each is ready. The caller holds `exclusive(layout)`, as
+        every command does. `before_start` runs between the stop and the start
+        (the defects switch records the new defects there: a crash before it
+        leaves the old ones recorded, and a cloud `up` finds unhealthy)."""
+        # Together: each nova service takes up to its graceful_shutdown_timeout.
+        parallel(*(functools.partial(self._stop, name) for name in names))
+        if before_start is not None:
+            before_start()
+        self._start_processes([service(name) for name in names], timeout)
+
     # -------------------------------------------------------------- faults
     def _compute_name(self, host: str) -> str:
-        name = nova.compute_process(host)
-        if name not in COMPUTES:
+        if host not in nova.COMPUTE_HOSTS:
             raise CloudError(f"no compute host {host!r} in this cloud; "
                              f"hosts: {', '.join(nova.COMPUTE_HOSTS)}")
-        return name
+        return nova.compute_process(host)
 
     def stop_compute(self, host: str) -> None:
         with exclusive(self.layout):
@@ -425,54 +336,32 @@ class EmbeddedCloud:
         with exclusive(self.layout):
             self.state = State.load(self.layout)
             name = self._compute_name(host)
-            if self.is_running(name) and name in self.state.stopped_on_purpose:
-                # Still shutting down after a stop that was interrupted: it
-                # takes no more work and soon sends no heartbeat. Finish the stop.
-                self._stop(name)
-            if self.is_running(name):
-                self._say(name, "already running")
+            if self.is_running(name) and name not in self.state.stopped_on_purpose:
+                self.say(name, "already running")
                 return
-            started = datetime.now(timezone.utc)
-            self._spawn(nova.compute_spec(self.ctx, host))
-            conn = catalog.admin_connection(self.ctx)
-
-            def heartbeat() -> bool:
-                for service in conn.compute.services(binary="nova-compute", host=host):
-                    beat = _parse_time(service.updated_at)
-                    if beat is not None and beat > started:
-                        return True
-                return False
-
-            self._await(name, heartbeat, timeout)
+            # Running though stopped on purpose: still shutting down after a
+            # stop that was interrupted; it takes no more work and soon sends
+            # no heartbeat. The restart finishes the stop first.
+            self.restart([name], timeout=timeout)
 
     def cut_placement_path(self) -> None:
         with exclusive(self.layout):
             self.state = State.load(self.layout)
-            self._stop(RELAY, on_purpose=True)
+            self._stop(placement.RELAY, on_purpose=True)
 
     def restore_placement_path(self) -> None:
         with exclusive(self.layout):
             self.state = State.load(self.layout)
-            if not self.is_running(RELAY):
-                self._spawn(_relay_spec(self.ctx))
-            self._await(RELAY, lambda: accepts_connections(self.ctx.port(RELAY)))
+            if not self.is_running(placement.RELAY):
+                self.restart([placement.RELAY])
+                return
+            relay = service(placement.RELAY)
+            self._await(relay.name, lambda: relay.ready(self.ctx, datetime.now(timezone.utc)))
 
 
 def _started(record: ProcessRecord) -> processes.Started:
     return processes.Started(record.pid, record.start_ticks)
 
 
-def _relay_spec(ctx: Ctx) -> ProcessSpec:
-    return ProcessSpec(
-        name=RELAY,
-        argv=[sys.executable, "-m", "embedded_cloud.relay", str(ctx.port(RELAY)),
-              str(ctx.port("placement"))],
-        log=ctx.layout.log(RELAY),
-    )
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+def _since(record: ProcessRecord) -> datetime:
+    return datetime.fromtimestamp(record.started_at, timezone.utc)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from .catalog import MEMBER_PROJECT, MEMBER_USER
 from .context import REGION, Ctx
+from .services import keystone
+from .services.entry import Step
 from .state import written_file
 
 ADMIN_CLOUD = "embedded-admin"
@@ -30,3 +32,6 @@ def write(ctx: Ctx) -> None:
     text += _cloud(ctx, "admin", "admin").format(name=ADMIN_CLOUD)
     text += _cloud(ctx, MEMBER_USER, MEMBER_PROJECT).format(name=MEMBER_CLOUD)
     written_file(ctx.layout.clouds_yaml, text)
+
+
+WRITTEN = Step("clouds.yaml written", run=write, after=(keystone.CATALOG,))

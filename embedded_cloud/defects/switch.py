@@ -8,15 +8,10 @@ is left to the full `up`.
 """
 from __future__ import annotations
 
-import threading
-from datetime import datetime, timezone
-
-from .. import catalog, processes
 from ..services import nova
-from ..state import ProcessRecord, State, exclusive
+from ..state import State, exclusive
 
-COMPUTES = {nova.compute_process(host): host for host in nova.COMPUTE_HOSTS}
-RESTARTABLE = {nova.API, *COMPUTES}
+RESTARTABLE = {nova.API, *(nova.compute_process(host) for host in nova.COMPUTE_HOSTS)}
 
 
 def switch_in_place(cloud, wanted: dict[str, str]) -> bool:
@@ -27,43 +22,14 @@ def switch_in_place(cloud, wanted: dict[str, str]) -> bool:
         cloud.state = State.load(cloud.layout)
         old = cloud.state.defects
         changed = sorted(p for p in {*old, *wanted} if old.get(p) != wanted.get(p))
-        if not changed or not set(changed) <= RESTARTABLE or not cloud._healthy():
+        if not changed or not set(changed) <= RESTARTABLE or not cloud.healthy():
             return False
-        cloud._say("cloud", f"defects change: restarting {', '.join(changed)} only")
-        _stop_together(cloud, changed)
-        cloud.state.defects = dict(wanted)
-        cloud.state.save(cloud.layout)
-        started = datetime.now(timezone.utc)
-        ctx = cloud.ctx
-        for name in changed:
-            cloud._spawn(nova.api_spec(ctx) if name == nova.API else nova.compute_spec(ctx, COMPUTES[name]))
-        if nova.API in changed:
-            cloud._await(nova.API, lambda: nova.api_ready(ctx))
-        conn = catalog.admin_connection(ctx)
-        for name in changed:
-            if name in COMPUTES:
-                # Its first heartbeat comes after start-up (and its heal) is done.
-                cloud._await(name, lambda host=COMPUTES[name]: _beat_since(conn, host, started))
+        cloud.say("cloud", f"defects change: restarting {', '.join(changed)} only")
+
+        def record() -> None:
+            cloud.state.defects = dict(wanted)
+            cloud.state.save(cloud.layout)
+
+        # A compute is ready at its first heartbeat: after its start-up (and its heal).
+        cloud.restart(changed, before_start=record)
         return True
-
-
-def _stop_together(cloud, names: list[str]) -> None:
-    """SIGTERM them at once: each compute takes up to its graceful_shutdown_timeout."""
-    records: list[ProcessRecord] = [cloud.state.processes[name] for name in names]
-    threads = [threading.Thread(target=processes.stop, kwargs={"timeout": 20.0},
-                                args=(processes.Started(r.pid, r.start_ticks),)) for r in records]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for name in names:
-        cloud._say(name, "stopped")
-
-
-def _beat_since(conn, host: str, since: datetime) -> bool:
-    for service in conn.compute.services(binary="nova-compute", host=host):
-        if service.updated_at:
-            beat = datetime.fromisoformat(service.updated_at.replace("Z", "+00:00"))
-            if (beat if beat.tzinfo else beat.replace(tzinfo=timezone.utc)) > since:
-                return True
-    return False

@@ -8,6 +8,7 @@ from ..launch import launch_argv
 from ..layout import venv_prefix
 from ..processes import ProcessSpec
 from ..state import written_file
+from .entry import Service, untimed
 from .http_probe import answers
 from .wsgi_server import gunicorn_spec
 
@@ -58,3 +59,7 @@ def spec(ctx: Ctx) -> ProcessSpec:
 
 def ready(ctx: Ctx) -> bool:
     return answers(ctx.port(NAME))
+
+
+SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
+                  initialise=initialize, endpoint=("image", "glance", ""), user=NAME)

@@ -10,10 +10,14 @@ from ..launch import launch_argv
 from ..layout import venv_prefix
 from ..processes import ProcessSpec
 from ..state import written_file
+from .entry import Service, untimed
 from .http_probe import answers
 from .wsgi_server import gunicorn_spec
 
 NAME = "keystone"
+# The set-up step that fills its catalog: users, projects and every endpoint
+# of the table (service_table.py, where the endpoints are derived).
+CATALOG = "users and endpoints"
 
 
 def _conf(ctx: Ctx):
@@ -84,3 +88,7 @@ def spec(ctx: Ctx) -> ProcessSpec:
 
 def ready(ctx: Ctx) -> bool:
     return answers(ctx.port(NAME), "/v3")
+
+
+SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
+                  initialise=initialize, endpoint=("identity", "keystone", "/v3"))

@@ -6,9 +6,11 @@ import pymysql
 from ..binaries import require
 from ..context import Ctx
 from ..processes import ProcessSpec
+from .entry import Service, untimed
 
 NAME = "mariadb"
-DATABASES = ("nova_api", "nova_cell0", "nova_cell1", "placement")
+# The set-up step that creates every service's databases (service_table.py).
+DATABASES_CREATED = "databases created"
 
 
 def _datadir(ctx: Ctx):
@@ -65,11 +67,14 @@ def ready(ctx: Ctx) -> bool:
         return False
 
 
-def create_databases(ctx: Ctx) -> None:
+def create_databases(ctx: Ctx, databases: tuple[str, ...]) -> None:
     connection = connect(ctx)
     try:
         with connection.cursor() as cursor:
-            for database in DATABASES:
+            for database in databases:
                 cursor.execute(f"CREATE DATABASE IF NOT EXISTS {database} CHARACTER SET utf8mb4")
     finally:
         connection.close()
+
+
+SERVICE = Service(NAME, spec, untimed(ready), initialise=initialize, infrastructure=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..context import Ctx
 from ..processes import ProcessSpec
+from .entry import Service, untimed
 from .http_probe import answers
 from .wsgi_server import gunicorn_spec
 
@@ -18,3 +19,6 @@ def spec(ctx: Ctx) -> ProcessSpec:
 
 def ready(ctx: Ctx) -> bool:
     return answers(ctx.port(NAME))
+
+
+SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), endpoint=("network", "neutron", ""))

@@ -9,16 +9,18 @@ no scenario runs out of room. Guests live only in the compute's memory.
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 
 from .. import zygote
+from ..admin import shared_admin
 from ..context import REGION, Ctx, ini
 from ..launch import launch_argv
 from ..layout import venv_prefix
 from ..processes import ProcessSpec
 from ..nova_options import merged
 from ..state import written_file
-from . import mariadb, rabbitmq
+from . import keystone, mariadb, placement, rabbitmq
+from .entry import Service, Step, untimed
 from .http_probe import answers
 from .wsgi_server import gunicorn_spec
 
@@ -27,6 +29,7 @@ CONDUCTOR = "nova-conductor"
 SCHEDULER = "nova-scheduler"
 ZYGOTE = "nova-zygote"
 COMPUTE_HOSTS = ("compute1", "compute2")
+USER = "nova"  # the Keystone user every nova service authenticates as
 
 # Heartbeats every second, so a restarted compute's first one is seen at once.
 REPORT_INTERVAL = 1
@@ -193,24 +196,102 @@ def compute_spec(ctx: Ctx, host: str) -> ProcessSpec:
                    _configs(ctx, "nova.conf", f"{host}.conf"))
 
 
-def conductor_serving(ctx: Ctx, since: datetime) -> bool:
-    """Has nova-conductor sent a heartbeat since `since`?
+def reported_since(ctx: Ctx, binary: str, host: str | None, since: datetime) -> bool:
+    """Has `binary` (on `host`, or on any host) sent a heartbeat since `since`?
 
-    It starts heartbeats only after its RPC server consumes, and a compute
-    started before that loses its first ping and waits nova's fixed 10 s.
-    Read from the cell database: nova-api may not answer yet.
+    The embedded cloud's one heartbeat check. A conductor beats only once its
+    RPC server consumes (a compute started before that loses its first ping
+    and waits nova's fixed 10 s); a compute beats once its start-up is done.
+    Read from the cell database: nova-api may not answer yet. nova stores
+    naive UTC to the second, so a beat in the same second as `since` does
+    not count: it may be from before.
     """
+    query = "SELECT MAX(updated_at) FROM nova_cell1.services WHERE `binary` = %s AND deleted = 0"
+    args = [binary]
+    if host is not None:
+        query += " AND host = %s"
+        args.append(host)
     connection = mariadb.connect(ctx)
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT MAX(updated_at) FROM nova_cell1.services "
-                           "WHERE `binary` = 'nova-conductor' AND deleted = 0")
+            cursor.execute(query, args)
             (beat,) = cursor.fetchone()
     finally:
         connection.close()
-    # nova stores naive UTC, to the second.
-    return beat is not None and beat >= since.replace(microsecond=0, tzinfo=None)
+    floor = since.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None)
+    return beat is not None and beat > floor
+
+
+def providers_reported(ctx: Ctx, since: datetime) -> bool:
+    """A compute creates its node record, then its resource provider, as it
+    starts; os-hypervisors would hide the nodes until they are mapped."""
+    names = {rp.name for rp in shared_admin(ctx).placement.resource_providers()}
+    return set(COMPUTE_HOSTS) <= names
+
+
+def reset_computes(ctx: Ctx) -> list[tuple[str, str]]:
+    """Put back computes that an interrupted run left forced down or disabled.
+
+    The services are running again (we just started them), so clearing
+    forced_down is safe here; `up` promises a cloud in its reference state.
+    """
+    conn, done = shared_admin(ctx), []
+    for service in conn.compute.services(binary="nova-compute"):
+        if service.host not in COMPUTE_HOSTS:
+            continue
+        if service.is_forced_down:
+            conn.compute.update_service_forced_down(service, service.host, service.binary, False)
+            done.append((compute_process(service.host), "was left forced down: cleared"))
+        if service.status == "disabled":
+            conn.compute.enable_service(service, service.host, service.binary)
+            done.append((compute_process(service.host), "was left disabled: enabled"))
+    return done
+
+
+def services_up(ctx: Ctx, since: datetime) -> bool:
+    """nova-api reports every service up (the heartbeats since start are the computes' readiness)."""
+    up = {(s.binary, s.host) for s in shared_admin(ctx).compute.services() if s.state == "up"}
+    return ({CONDUCTOR, SCHEDULER} <= {binary for binary, _ in up}
+            and all(("nova-compute", host) in up for host in COMPUTE_HOSTS))
+
+
+def _beats(binary: str, host: str | None = None):
+    return lambda ctx, since: reported_since(ctx, binary, host, since)
 
 
 def api_ready(ctx: Ctx) -> bool:
     return answers(ctx.port(API))
+
+
+# Its table entries: the nova processes and the set-up steps around them.
+DATABASES = Step("nova databases and cells", run=initialize, after=(mariadb.DATABASES_CREATED,),
+                 on="cold", report=("nova databases", "created, cells mapped"))
+ZYGOTE_SERVICE = Service(ZYGOTE, zygote_spec, untimed(zygote_ready), write_config=write_config)
+# They authenticate as the nova user as they start, and fork from the zygote.
+_RPC_READY = (rabbitmq.NAME, keystone.CATALOG, ZYGOTE, DATABASES.name)
+CONDUCTOR_SERVICE = Service(CONDUCTOR, conductor_spec, _beats(CONDUCTOR), write_config=write_config,
+                            after=_RPC_READY, user=USER)
+SCHEDULER_SERVICE = Service(SCHEDULER, scheduler_spec, _beats(SCHEDULER), write_config=write_config,
+                            after=_RPC_READY, user=USER)
+# nova-api needs only its databases to start (it authenticates on its first
+# request): its import overlaps the rest of the start-up.
+API_SERVICE = Service(API, api_spec, untimed(api_ready), ports=(API,), write_config=write_config,
+                      after=(DATABASES.name,), endpoint=("compute", "nova", "/v2.1"), user=USER,
+                      databases=("nova_api", "nova_cell0", "nova_cell1"))
+
+
+def compute_service(host: str) -> Service:
+    # It reports its inventory to Placement as it starts, and asks the conductor first.
+    return Service(compute_process(host), lambda ctx: compute_spec(ctx, host),
+                   _beats("nova-compute", host), write_config=write_config,
+                   after=(placement.NAME, CONDUCTOR), user=USER)
+
+
+COMPUTE_SERVICES = tuple(compute_service(host) for host in COMPUTE_HOSTS)
+PROVIDERS = Step("resource providers", ready=providers_reported, after=(placement.NAME, CONDUCTOR))
+HOSTS_DISCOVERED = Step("hosts discovered", run=discover_hosts, after=(PROVIDERS.name,), on="cold",
+                        report=("cells", "compute hosts mapped to cell1"))
+COMPUTES_RESET = Step("computes reset", run=reset_computes, after=(PROVIDERS.name, API), on="warm")
+SERVICES_UP = Step("nova services", ready=services_up,
+                   after=(HOSTS_DISCOVERED.name, COMPUTES_RESET.name, SCHEDULER, API,
+                          *(service.name for service in COMPUTE_SERVICES)))

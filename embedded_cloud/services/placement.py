@@ -1,14 +1,21 @@
 """Placement: the inventories, usages and allocations the suite checks."""
 from __future__ import annotations
 
+import sys
+
 from ..context import Ctx, ini
 from ..launch import launch_argv
+from ..ports import accepts_connections
 from ..processes import ProcessSpec
 from ..state import written_file
+from . import mariadb
+from .entry import Service, untimed
 from .http_probe import answers
 from .wsgi_server import gunicorn_spec
 
 NAME = "placement"
+# nova-api's own path to Placement, which the fault controls cut (relay.py).
+RELAY = "placement-relay"
 
 
 def _conf(ctx: Ctx):
@@ -39,3 +46,22 @@ def spec(ctx: Ctx) -> ProcessSpec:
 
 def ready(ctx: Ctx) -> bool:
     return answers(ctx.port(NAME))
+
+
+def relay_spec(ctx: Ctx) -> ProcessSpec:
+    return ProcessSpec(
+        name=RELAY,
+        argv=[sys.executable, "-m", "embedded_cloud.relay", str(ctx.port(RELAY)),
+              str(ctx.port(NAME))],
+        log=ctx.layout.log(RELAY),
+    )
+
+
+def relay_ready(ctx: Ctx) -> bool:
+    return accepts_connections(ctx.port(RELAY))
+
+
+SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
+                  initialise=initialize, after=(mariadb.DATABASES_CREATED,),
+                  endpoint=("placement", "placement", ""), user=NAME, databases=(NAME,))
+RELAY_SERVICE = Service(RELAY, relay_spec, untimed(relay_ready), ports=(RELAY,))

@@ -14,6 +14,7 @@ from ..context import Ctx
 from ..ports import accepts_connections
 from ..processes import ProcessSpec
 from ..state import written_file
+from .entry import Service, untimed
 
 NAME = "rabbitmq"
 EPMD = "epmd"
@@ -73,6 +74,10 @@ def spec(ctx: Ctx) -> ProcessSpec:
     )
 
 
+def epmd_ready(ctx: Ctx) -> bool:
+    return accepts_connections(ctx.port(EPMD))
+
+
 def ready(ctx: Ctx) -> bool:
     # The AMQP listener opens last in the broker's boot.
     return accepts_connections(ctx.port(NAME))
@@ -81,3 +86,8 @@ def ready(ctx: Ctx) -> bool:
 def transport_url(ctx: Ctx) -> str:
     # guest/guest is accepted on loopback only, which is all we use.
     return f"rabbit://guest:guest@127.0.0.1:{ctx.port(NAME)}/"
+
+
+EPMD_SERVICE = Service(EPMD, epmd_spec, untimed(epmd_ready), ports=(EPMD,), infrastructure=True)
+BROKER = Service(NAME, spec, untimed(ready), ports=(NAME, "rabbitmq-dist"), after=(EPMD,),
+                 infrastructure=True)

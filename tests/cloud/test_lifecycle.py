@@ -11,7 +11,7 @@ import socket
 from hamcrest import assert_that, contains_string, equal_to, is_not, starts_with
 
 from embedded_cloud import processes
-from embedded_cloud.cloud import PROCESS_ORDER
+from embedded_cloud.service_table import PROCESS_ORDER
 from embedded_cloud.ports import accepts_connections
 from embedded_cloud.state import State
 
