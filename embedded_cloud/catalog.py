@@ -5,16 +5,21 @@ only corrects what changed, such as an endpoint whose port moved.
 """
 from __future__ import annotations
 
-import openstack
-
 from .context import REGION, Ctx
 from .services import glance
 
 SERVICE_USERS = ("nova", "placement", "glance")
 MEMBER_USER, MEMBER_PROJECT = "demo", "demo"
+ROLES = ("admin", "member", "service")
+PROJECTS = ("service", MEMBER_PROJECT)
+# (user, its project, its roles there): the services' users and the tests' member.
+USERS = (*((name, "service", ("admin", "service")) for name in SERVICE_USERS),
+         (MEMBER_USER, MEMBER_PROJECT, ("member",)))
 
 
-def admin_connection(ctx: Ctx) -> openstack.connection.Connection:
+def admin_connection(ctx: Ctx) -> "openstack.connection.Connection":
+    import openstack  # here: keystone_setup uses this module's plan, not the SDK
+
     return openstack.connect(
         auth_url=ctx.auth_url, username="admin", password=ctx.state.password("admin"),
         project_name="admin", user_domain_name="Default", project_domain_name="Default",
@@ -42,23 +47,24 @@ def ensure_catalog(ctx: Ctx, conn) -> None:
     machine; find-before-create would cost two requests per item)."""
     identity = conn.identity
     roles = {role.name: role for role in identity.roles()}
-    for name in ("admin", "member", "service"):
+    for name in ROLES:
         if name not in roles:
             roles[name] = identity.create_role(name=name)
     projects = {project.name: project for project in identity.projects(domain_id="default")}
-    for name in ("service", MEMBER_PROJECT):
+    for name in PROJECTS:
         if name not in projects:
             projects[name] = identity.create_project(name=name, domain_id="default")
     users = {user.name: user for user in identity.users(domain_id="default")}
-    wanted = [(name, "service", ("admin", "service")) for name in SERVICE_USERS]
-    wanted.append((MEMBER_USER, MEMBER_PROJECT, ("member",)))
-    for name, project_name, role_names in wanted:
+    granted = {(a.user["id"], a.scope["project"]["id"], a.role["id"])
+               for a in identity.role_assignments() if a.user and "project" in (a.scope or {})}
+    for name, project_name, role_names in USERS:
         project = projects[project_name]
         if name not in users:
             users[name] = identity.create_user(name=name, password=ctx.state.password(name),
                                                domain_id="default", default_project_id=project.id)
-        for role_name in role_names:  # a PUT: assigning twice is harmless
-            identity.assign_project_role_to_user(project, users[name], roles[role_name])
+        for role_name in role_names:
+            if (users[name].id, project.id, roles[role_name].id) not in granted:
+                identity.assign_project_role_to_user(project, users[name], roles[role_name])
 
     services = {service.name: service for service in identity.services()}
     endpoints_by_service: dict[str, dict[str, object]] = {}
