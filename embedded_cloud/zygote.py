@@ -32,6 +32,7 @@ import importlib
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -52,6 +53,9 @@ LAUNCH = ("-m", "embedded_cloud.launch")
 # Only the project's own modules are run in the zygote, never an arbitrary argv.
 PACKAGE = "embedded_cloud."
 CONNECT_TIMEOUT = 30
+# The zygote log's line for each one-shot command that ended (the benchmark adds them up).
+ENDED = "zygote: pid {pid} exited {code} after {cpu:.2f} CPU s"
+_ENDED_CPU = re.compile(r"^zygote: pid \d+ exited -?\d+ after ([0-9.]+) CPU s$", re.MULTILINE)
 
 
 class Unavailable(OSError):
@@ -166,6 +170,11 @@ def _kill(pid: int) -> None:
         pass
 
 
+def commands_cpu(log_text: str) -> float:
+    """CPU seconds of the one-shot commands a zygote log reports as ended."""
+    return sum(float(cpu) for cpu in _ENDED_CPU.findall(log_text))
+
+
 def ready(socket_path: Path) -> bool:
     """It listens only once nova is imported."""
     try:
@@ -245,8 +254,7 @@ def _run_for(conn: socket.socket, request: dict, files: list[int]) -> None:
         code = os.waitstatus_to_exitcode(status)
         conn.sendall(json.dumps({"returncode": code}).encode() + b"\n")
         # Its CPU time, which no caller sees (the command is not its child).
-        print(f"zygote: pid {pid} exited {code} after {usage.ru_utime + usage.ru_stime:.2f} CPU s",
-              flush=True)
+        print(ENDED.format(pid=pid, code=code, cpu=usage.ru_utime + usage.ru_stime), flush=True)
     finally:
         os._exit(0)
 
