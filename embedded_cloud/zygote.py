@@ -121,6 +121,9 @@ def run(socket_path: Path, argv: list[str], env: dict[str, str], cwd: Path,
         except TimeoutError:
             _kill(pid)
             raise subprocess.TimeoutExpired(argv, timeout) from None
+        except BaseException:  # Ctrl-C, a lost zygote: nothing left running, as subprocess.run
+            _kill(pid)
+            raise
 
 
 def run_captured(socket_path: Path, argv: list[str], env: dict[str, str], cwd: Path,
