@@ -67,11 +67,6 @@ def forkable(spec: ProcessSpec) -> bool:
     return tuple(spec.argv[1:3]) == LAUNCH
 
 
-def runnable(argv: list[str]) -> bool:
-    """Is `argv` a `python -m embedded_cloud.X ...` command the zygote can run?"""
-    return len(argv) >= 3 and argv[1] == "-m" and argv[2].startswith(PACKAGE)
-
-
 def _request(argv: list[str], env: dict[str, str], cwd: Path) -> dict:
     return {"module": argv[2], "argv": argv[3:], "env": env, "cwd": str(cwd)}
 
@@ -100,7 +95,7 @@ def fork(socket_path: Path, spec: ProcessSpec, env: dict[str, str], cwd: Path) -
 
 def run(socket_path: Path, argv: list[str], env: dict[str, str], cwd: Path,
         files: tuple[int, int, int], timeout: float) -> int:
-    """Run `argv` (runnable) as a fork of the zygote, with `files` as its stdin,
+    """Run `argv`, `python -m embedded_cloud.X ...`, as a fork of the zygote, with `files` as its stdin,
     stdout and stderr; its exit code (-N: killed by signal N).
 
     Raises Unavailable if the zygote took nothing, subprocess.TimeoutExpired

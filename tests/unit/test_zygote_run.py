@@ -108,12 +108,6 @@ def test_without_a_zygote_nothing_runs_and_it_says_so(tmp_path):
         zygote.run_captured(tmp_path / "none.sock", argv("echo", "0"), env(), tmp_path, timeout=60)
 
 
-def test_only_the_projects_modules_are_runnable():
-    assert zygote.runnable([sys.executable, "-m", "embedded_cloud.nova_setup", "x"])
-    assert not zygote.runnable([sys.executable, "-m", "os"])
-    assert not zygote.runnable(["nova-manage", "placement", "audit"])
-
-
 def test_the_cpu_of_ended_commands_is_read_back_from_the_log():
     log = "\n".join(["zygote: forked pid 7: nova-compute nova.cmd.compute:main",
                      zygote.ENDED.format(pid=8, code=0, cpu=0.5),
