@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import functools
 
-import openstack
-
 from .context import REGION, Ctx
 
 
@@ -19,6 +17,10 @@ def shared_admin(ctx: Ctx) -> openstack.connection.Connection:
 
 
 def _connect(auth_url: str, password: str) -> openstack.connection.Connection:
+    # Imported here: keystone_setup reads the service table (which imports
+    # this module) in a process that makes no request.
+    import openstack
+
     return openstack.connect(
         auth_url=auth_url, username="admin", password=password,
         project_name="admin", user_domain_name="Default", project_domain_name="Default",

@@ -11,6 +11,14 @@ from .services import glance, keystone
 from .services.entry import Step
 
 MEMBER_USER, MEMBER_PROJECT = "demo", "demo"
+ROLES = ("admin", "member", "service")
+PROJECTS = ("service", MEMBER_PROJECT)
+
+
+def users(service_users: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(user, its project, its roles there): the services' users and the tests' member."""
+    return (*((name, "service", ("admin", "service")) for name in service_users),
+            (MEMBER_USER, MEMBER_PROJECT, ("member",)))
 
 
 def ensure_catalog(ctx: Ctx, conn, endpoints: dict[str, tuple[str, str]],
@@ -20,23 +28,25 @@ def ensure_catalog(ctx: Ctx, conn, endpoints: dict[str, tuple[str, str]],
     machine; find-before-create would cost two requests per item)."""
     identity = conn.identity
     roles = {role.name: role for role in identity.roles()}
-    for name in ("admin", "member", "service"):
+    for name in ROLES:
         if name not in roles:
             roles[name] = identity.create_role(name=name)
     projects = {project.name: project for project in identity.projects(domain_id="default")}
-    for name in ("service", MEMBER_PROJECT):
+    for name in PROJECTS:
         if name not in projects:
             projects[name] = identity.create_project(name=name, domain_id="default")
-    users = {user.name: user for user in identity.users(domain_id="default")}
-    wanted = [(name, "service", ("admin", "service")) for name in service_users]
-    wanted.append((MEMBER_USER, MEMBER_PROJECT, ("member",)))
-    for name, project_name, role_names in wanted:
+    existing_users = {user.name: user for user in identity.users(domain_id="default")}
+    granted = {(a.user["id"], a.scope["project"]["id"], a.role["id"])
+               for a in identity.role_assignments() if a.user and "project" in (a.scope or {})}
+    for name, project_name, role_names in users(service_users):
         project = projects[project_name]
-        if name not in users:
-            users[name] = identity.create_user(name=name, password=ctx.state.password(name),
-                                               domain_id="default", default_project_id=project.id)
-        for role_name in role_names:  # a PUT: assigning twice is harmless
-            identity.assign_project_role_to_user(project, users[name], roles[role_name])
+        if name not in existing_users:
+            existing_users[name] = identity.create_user(
+                name=name, password=ctx.state.password(name), domain_id="default",
+                default_project_id=project.id)
+        for role_name in role_names:
+            if (existing_users[name].id, project.id, roles[role_name].id) not in granted:
+                identity.assign_project_role_to_user(project, existing_users[name], roles[role_name])
 
     services = {service.name: service for service in identity.services()}
     endpoints_by_service: dict[str, dict[str, object]] = {}

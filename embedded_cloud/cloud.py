@@ -296,8 +296,16 @@ class EmbeddedCloud:
     def nova_manage(self, *args: str, timeout: float = 600.0) -> subprocess.CompletedProcess:
         """Run nova-manage against this cloud (e.g. ``placement audit``), its
         output captured; the exit code is nova-manage's to interpret."""
+        argv = nova.manage_argv(self.ctx, *args)
         env = {**os.environ, processes.MARKER: str(self.layout.root)}
-        return subprocess.run(nova.manage_argv(self.ctx, *args), stdin=subprocess.DEVNULL,
+        if self.is_running(nova.ZYGOTE):
+            # A fork of the zygote: nova is imported already (about 4 CPU s saved).
+            try:
+                return zygote.run_captured(nova.zygote_socket(self.ctx), argv, env,
+                                           self.layout.root, timeout)
+            except zygote.Unavailable:
+                pass  # it runs on its own, importing nova
+        return subprocess.run(argv, stdin=subprocess.DEVNULL,
                               capture_output=True, text=True, env=env, timeout=timeout)
 
     # ------------------------------------------------------------- restart

@@ -6,6 +6,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Optional
 
 from .errors import CloudError
 from .layout import Layout
@@ -13,6 +14,9 @@ from .processes import MARKER, tail
 from .state import State
 
 REGION = "RegionOne"
+# Runs a command (argv, environment, log file descriptor, timeout) elsewhere;
+# its exit code, or None if it could not (then it runs as a subprocess).
+Fork = Callable[[list[str], dict[str, str], int, float], Optional[int]]
 
 
 def ini(sections: dict[str, dict[str, object]]) -> str:
@@ -74,8 +78,11 @@ class Ctx:
         }
 
     def run(self, name: str, argv: list[str], *, env: dict[str, str] | None = None,
-            timeout: float = 300.0) -> float:
-        """Run a one-shot set-up command, its output into the log; return seconds taken."""
+            timeout: float = 300.0, fork: Fork | None = None) -> float:
+        """Run a one-shot set-up command, its output into the log; return seconds taken.
+
+        `fork`, if given, runs it in a process that has its imports done (the
+        nova zygote); when that answers None, the command runs on its own."""
         log = self.layout.log(name)
         log.parent.mkdir(parents=True, exist_ok=True)
         full_env = dict(os.environ)
@@ -86,17 +93,19 @@ class Ctx:
             handle.write(f"\n===== {time.strftime('%H:%M:%S')} {' '.join(argv[:3])} ...\n".encode())
             handle.flush()
             try:
-                result = subprocess.run(
-                    argv, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
-                    env=full_env, timeout=timeout,
-                )
+                returncode = fork(argv, full_env, handle.fileno(), timeout) if fork else None
+                if returncode is None:
+                    returncode = subprocess.run(
+                        argv, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
+                        env=full_env, timeout=timeout,
+                    ).returncode
             except FileNotFoundError:
                 raise CloudError(f"{argv[0]} is not installed; run bin/setup to install it") from None
             except subprocess.TimeoutExpired:
                 raise CloudError(f"{name} took over {timeout:.0f} s; see {log}") from None
-        if result.returncode != 0:
+        if returncode != 0:
             raise CloudError(
-                f"{name} failed (exit {result.returncode}); last lines of {log}:\n{tail(log)}"
+                f"{name} failed (exit {returncode}); last lines of {log}:\n{tail(log)}"
             )
         return time.monotonic() - started
 

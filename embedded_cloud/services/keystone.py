@@ -1,12 +1,12 @@
 """Keystone: identity for every other service (sqlite, fernet tokens)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from ..context import REGION, Ctx, ini
-from ..launch import launch_argv
+from ..context import Ctx, ini
 from ..layout import venv_prefix
 from ..processes import ProcessSpec
 from ..state import written_file
@@ -52,11 +52,6 @@ def write_config(ctx: Ctx) -> None:
     }))
 
 
-def _manage(ctx: Ctx, *args: str, env: dict[str, str] | None = None) -> None:
-    ctx.run("keystone-manage", launch_argv("keystone-manage", "keystone.cmd.manage:main",
-                                           "--config-file", str(_conf(ctx)), *args), env=env)
-
-
 def _key_repository(path: Path) -> None:
     """What `keystone-manage fernet_setup` / `credential_setup` leave: key 0
     (staged) and key 1 (primary), one Fernet key each. Written here, it saves
@@ -69,16 +64,11 @@ def _key_repository(path: Path) -> None:
 def initialize(ctx: Ctx) -> None:
     data = ctx.layout.datadir(NAME)
     data.mkdir(parents=True, exist_ok=True)
-    _manage(ctx, "db_sync")
     for repository in ("fernet-keys", "credential-keys"):
         _key_repository(data / repository)
-    # The password goes through the environment, never the command line.
-    _manage(ctx, "bootstrap",
-            "--bootstrap-username", "admin", "--bootstrap-project-name", "admin",
-            "--bootstrap-role-name", "admin", "--bootstrap-service-name", "keystone",
-            "--bootstrap-region-id", REGION,
-            "--bootstrap-public-url", ctx.auth_url, "--bootstrap-internal-url", ctx.auth_url,
-            env={"OS_BOOTSTRAP_PASSWORD": ctx.state.password("admin")})
+    # db_sync, bootstrap, users, projects and endpoints: keystone imported once.
+    ctx.run("keystone-manage", [sys.executable, "-m", "embedded_cloud.keystone_setup",
+                                "--config-file", str(_conf(ctx))])
 
 
 def spec(ctx: Ctx) -> ProcessSpec:
