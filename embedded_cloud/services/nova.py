@@ -12,7 +12,7 @@ import os
 import sys
 from datetime import datetime
 
-from .. import zygote
+from .. import schema_cache, zygote
 from ..context import REGION, Ctx, ini
 from ..launch import launch_argv
 from ..layout import venv_prefix
@@ -134,13 +134,22 @@ def _in_zygote(ctx: Ctx):
     return fork
 
 
+DATABASES = ("nova_api", "nova_cell0", "nova_cell1")
+
+
 def initialize(ctx: Ctx) -> None:
     # A template, filled from each service's own transport_url: the broker's
     # port may change on a warm start without touching the cell mapping.
     transport = "{scheme}://{username}:{password}@{hostname}:{port}/"
+    # The schemas from the cache: nova_setup then only maps the cells.
+    loaded = schema_cache.restore_mariadb(ctx, "nova-manage", "nova.sql", DATABASES)
     ctx.run("nova-manage", [sys.executable, "-m", "embedded_cloud.nova_setup",
+                            *(["--schema-loaded"] if loaded else []),
                             ctx.db_url("nova_cell0"), transport,
                             *_configs(ctx, "nova.conf", "nova-db.conf")], fork=_in_zygote(ctx))
+    if not loaded:
+        # --no-data: the cell mappings just made are not part of it.
+        schema_cache.save_mariadb(ctx, "nova-manage", "nova.sql", DATABASES)
 
 
 def discover_hosts(ctx: Ctx) -> None:

@@ -1,6 +1,7 @@
 """Placement: the inventories, usages and allocations the suite checks."""
 from __future__ import annotations
 
+from .. import schema_cache
 from ..context import Ctx, ini
 from ..launch import launch_argv
 from ..processes import ProcessSpec
@@ -28,8 +29,11 @@ def write_config(ctx: Ctx) -> None:
 
 
 def initialize(ctx: Ctx) -> None:
+    if schema_cache.restore_mariadb(ctx, "placement-manage", "placement.sql", ("placement",)):
+        return
     ctx.run("placement-manage", launch_argv("placement-manage", "placement.cmd.manage:main",
                                             "--config-file", str(_conf(ctx)), "db", "sync"))
+    schema_cache.save_mariadb(ctx, "placement-manage", "placement.sql", ("placement",))
 
 
 def spec(ctx: Ctx) -> ProcessSpec:
