@@ -1,4 +1,4 @@
-"""The schema cache's key: any change of an installed version or of our set-up code misses it."""
+"""The schema cache: its key, its sqlite parts, a corrupt entry, the off switch."""
 from __future__ import annotations
 
 from hamcrest import assert_that, equal_to, is_not
