@@ -110,13 +110,17 @@ def restore_mariadb(ctx: Ctx, log: str, part: str, databases: tuple[str, ...]) -
     source = _cached(part)
     if source is None:
         return False
-    with open(source, "rb") as dump:
-        loaded = subprocess.run(mariadb.client_argv(ctx), stdin=dump, capture_output=True)
-    if loaded.returncode == 0:
+    try:
+        with open(source, "rb") as dump:
+            loaded = subprocess.run(mariadb.client_argv(ctx), stdin=dump, capture_output=True)
+        lines = loaded.stderr.decode(errors="replace").strip().splitlines()
+        reason = (lines[-1] if lines else f"exit {loaded.returncode}") if loaded.returncode else ""
+    except OSError as error:
+        reason = str(error)
+    if not reason:
         _note(ctx, log, f"{', '.join(databases)} loaded from {source}")
         return True
-    reason = loaded.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-    _note(ctx, log, f"{source} did not load ({reason[0]}): ignored, migrating in full")
+    _note(ctx, log, f"{source} did not load ({reason}): ignored, migrating in full")
     mariadb.create_databases(ctx, fresh=databases)
     return False
 

@@ -75,7 +75,7 @@ def _sqlite_schema(path) -> dict:
 def _schemas(cloud: EmbeddedCloud) -> dict:
     return {"mariadb": _mariadb_schema(cloud),
             "keystone": _sqlite_schema(keystone.db(cloud.ctx)),
-            "glance": _sqlite_schema(glance._db(cloud.ctx))}  # noqa: SLF001
+            "glance": _sqlite_schema(glance.db(cloud.ctx))}
 
 
 @pytest.fixture
