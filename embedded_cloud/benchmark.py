@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import processes, zygote
+from . import processes, schema_cache, zygote
 from .cloud import EmbeddedCloud
 from .services import nova
 
@@ -94,6 +94,11 @@ def _quiet(line: str) -> None:
 def run(runs: int, keep: bool) -> None:
     print(f"embedded cloud benchmark: {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.2f} at start, {runs} run(s)")
+    # A cold start from the schema cache skips the migrations: say which kind this is.
+    parts = sorted(p.name for p in schema_cache.entry().glob("*")) if schema_cache.enabled() else []
+    print("schema cache: " + ("off (full migrations)" if not schema_cache.enabled() else
+                              f"{', '.join(parts) or 'empty (the first cold start fills it)'} "
+                              f"in {schema_cache.entry()}"))
     cold, warm, restart, restart_command = [], [], [], []
     critical_path: list[str] = []
     for number in range(1, runs + 1):

@@ -1,6 +1,6 @@
 """embedded-cloud: bring up, inspect, fault and tear down the loopback OpenStack cloud.
 
-    embedded-cloud up [--defect SERVICE=NAME] [--nova-option SECTION.KEY=VALUE]
+    embedded-cloud up [--defect SERVICE=NAME] [--nova-option SECTION.KEY=VALUE] [--no-schema-cache]
                                                  start (or find) the cloud
     embedded-cloud status                        one line per process
     embedded-cloud down                          stop every process it started
@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .clouds_yaml import ADMIN_CLOUD
@@ -31,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="a nova.conf option for every nova process, e.g. "
                          "DEFAULT.reclaim_instance_interval=3600 (repeatable; none: nova's "
                          "embedded defaults)")
+    up.add_argument("--no-schema-cache", action="store_true",
+                    help="a cold start runs every database migration, neither reading nor "
+                         "filling the schema cache (as EMBEDDED_CLOUD_SCHEMA_CACHE=off)")
     commands.add_parser("down", help="stop every process of the cloud")
     commands.add_parser("status", help="show each process, its PID, port and memory")
     commands.add_parser("env", help="print shell exports for the openstack CLI")
@@ -101,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
             from .nova_options import parse
 
             defects, nova_options = _defects(args.defect), parse(args.nova_option)
+            if args.no_schema_cache:
+                from . import schema_cache
+
+                os.environ[schema_cache.ENV] = "off"  # read in the set-up steps and their children
             # Only the defects differ from the running cloud's: restart just their processes.
             same_options = nova_options == cloud.state.nova_options
             if not (same_options and switch_in_place(cloud, defects)):

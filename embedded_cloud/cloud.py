@@ -58,7 +58,7 @@ class EmbeddedCloud:
     # ----------------------------------------------------------- reporting
     @property
     def ctx(self) -> Ctx:
-        return Ctx(self.layout, self.state)
+        return Ctx(self.layout, self.state, say=self.say)
 
     def say(self, name: str, what: str) -> None:
         self._progress(f"[{time.monotonic() - self._started:5.1f}s] {name:<22} {what}")

@@ -36,6 +36,17 @@ def ini(sections: dict[str, dict[str, object]]) -> str:
 class Ctx:
     layout: Layout
     state: State
+    # The start-up's progress line (EmbeddedCloud.say); None: the log only.
+    say: Optional[Callable[[str, str], None]] = None
+
+    def note(self, name: str, what: str) -> None:
+        """One line in a set-up command's log, and on the console during `up`."""
+        log = self.layout.log(name)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a") as handle:
+            handle.write(f"{time.strftime('%H:%M:%S')} {what}\n")
+        if self.say:
+            self.say(name, what)
 
     def port(self, name: str) -> int:
         return self.state.ports[name]

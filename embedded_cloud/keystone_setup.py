@@ -20,16 +20,20 @@ import os
 import sys
 import uuid
 
-from embedded_cloud import catalog, service_table
+from embedded_cloud import catalog, schema_cache, service_table
 from embedded_cloud.confinement import confine
 from embedded_cloud.context import REGION, Ctx
 from embedded_cloud.layout import Layout
 from embedded_cloud.processes import MARKER
+from embedded_cloud.services import keystone as keystone_service
 from embedded_cloud.state import State
 
 
 def main() -> int:
     config_args = sys.argv[1:]
+    schema_loaded = "--schema-loaded" in config_args  # keystone.initialize restored the db
+    if schema_loaded:
+        config_args.remove("--schema-loaded")
     import keystone.conf
     from keystone.cmd import bootstrap
     from keystone.common import provider_api, sql
@@ -45,8 +49,13 @@ def main() -> int:
     keystone.conf.CONF(args=config_args, project="keystone")
     keystone.conf.setup_logging()
 
-    upgrades.offline_sync_database_to_version()  # db_sync
-    print("keystone_setup: db_sync done", flush=True)
+    if schema_loaded:
+        print("keystone_setup: db_sync skipped: schema from the cache", flush=True)
+    else:
+        upgrades.offline_sync_database_to_version()  # db_sync
+        print("keystone_setup: db_sync done", flush=True)
+        # Before bootstrap: the cache holds the schema, never a user or a password.
+        schema_cache.save_sqlite(ctx, "keystone-manage", "keystone.db", keystone_service.db(ctx))
 
     # bootstrap, with the arguments keystone.initialize passed it before.
     boot = bootstrap.Bootstrapper()

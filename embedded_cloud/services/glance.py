@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 
+from .. import schema_cache
 from ..context import Ctx, ini
 from ..launch import launch_argv
 from ..layout import venv_prefix
@@ -29,7 +30,7 @@ def write_config(ctx: Ctx) -> None:
         # node_staging_uri defaults to file:///tmp/staging/, shared by every glance on the machine.
         "DEFAULT": {"debug": False, "enabled_backends": "fs:file",
                     "node_staging_uri": f"file://{data / 'staging'}"},
-        "database": {"connection": f"sqlite:///{data / 'glance.db'}"},
+        "database": {"connection": f"sqlite:///{db(ctx)}"},
         # Single-store options, unused with enabled_backends, but their defaults
         # are under /etc/glance and /var/lib/glance.
         "glance_store": {"default_backend": "fs",
@@ -46,10 +47,17 @@ def write_config(ctx: Ctx) -> None:
     }))
 
 
+def db(ctx: Ctx):
+    return ctx.layout.datadir(NAME) / "glance.db"
+
+
 def initialize(ctx: Ctx) -> None:
     ctx.layout.datadir(NAME).mkdir(parents=True, exist_ok=True)
+    if schema_cache.restore_sqlite(ctx, "glance-manage", "glance.db", db(ctx)):
+        return
     ctx.run("glance-manage", launch_argv("glance-manage", "glance.cmd.manage:main",
                                          "--config-file", str(_conf(ctx)), "db_sync"))
+    schema_cache.save_sqlite(ctx, "glance-manage", "glance.db", db(ctx))
 
 
 def spec(ctx: Ctx) -> ProcessSpec:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from .. import schema_cache
 from ..context import Ctx, ini
 from ..layout import venv_prefix
 from ..processes import ProcessSpec
@@ -24,13 +25,17 @@ def _conf(ctx: Ctx):
     return ctx.conf_path("keystone/keystone.conf")
 
 
+def db(ctx: Ctx) -> Path:
+    return ctx.layout.datadir(NAME) / "keystone.db"
+
+
 def write_config(ctx: Ctx) -> None:
     data = ctx.layout.datadir(NAME)
     written_file(_conf(ctx), ini({
         "DEFAULT": {"debug": False},
         # sqlite's lock wait raised from 5 s: on a loaded 2-core machine a
         # write outlasted it and a token request got "database is locked" (500).
-        "database": {"connection": f"sqlite:///{data / 'keystone.db'}?timeout=30"},
+        "database": {"connection": f"sqlite:///{db(ctx)}?timeout=30"},
         "token": {"provider": "fernet"},
         "fernet_tokens": {"key_repository": data / "fernet-keys"},
         # bootstrap checks the receipts repository too; its default is /etc/keystone/fernet-keys/.
@@ -66,8 +71,11 @@ def initialize(ctx: Ctx) -> None:
     data.mkdir(parents=True, exist_ok=True)
     for repository in ("fernet-keys", "credential-keys"):
         _key_repository(data / repository)
-    # db_sync, bootstrap, users, projects and endpoints: keystone imported once.
+    # db_sync (unless the cache had its result), bootstrap, users, projects
+    # and endpoints: keystone imported once. keystone_setup caches the schema.
+    loaded = schema_cache.restore_sqlite(ctx, "keystone-manage", "keystone.db", db(ctx))
     ctx.run("keystone-manage", [sys.executable, "-m", "embedded_cloud.keystone_setup",
+                                *(["--schema-loaded"] if loaded else []),
                                 "--config-file", str(_conf(ctx))])
 
 

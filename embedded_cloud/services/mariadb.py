@@ -67,10 +67,27 @@ def ready(ctx: Ctx) -> bool:
         return False
 
 
-def create_databases(ctx: Ctx, databases: tuple[str, ...]) -> None:
+def _client_options(ctx: Ctx) -> list[str]:
+    return ["--no-defaults", f"--socket={ctx.layout.mariadb_socket}", "--user=root"]
+
+
+def client_argv(ctx: Ctx) -> list[str]:
+    """The mariadb client, reading SQL from its stdin (schema_cache.py's dumps)."""
+    return [require("mariadb", "mariadb-client"), *_client_options(ctx), "--batch"]
+
+
+def dump_argv(ctx: Ctx) -> list[str]:
+    return [require("mariadb-dump", "mariadb-client"), *_client_options(ctx),
+            "--skip-comments", "--skip-dump-date"]
+
+
+def create_databases(ctx: Ctx, databases: tuple[str, ...], fresh: tuple[str, ...] = ()) -> None:
+    """Create the databases; those in `fresh` are dropped first (a dump that failed to load)."""
     connection = connect(ctx)
     try:
         with connection.cursor() as cursor:
+            for database in fresh:
+                cursor.execute(f"DROP DATABASE IF EXISTS {database}")
             for database in databases:
                 cursor.execute(f"CREATE DATABASE IF NOT EXISTS {database} CHARACTER SET utf8mb4")
     finally:

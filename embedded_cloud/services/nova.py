@@ -12,7 +12,7 @@ import os
 import sys
 from datetime import datetime, timezone
 
-from .. import zygote
+from .. import schema_cache, zygote
 from ..admin import shared_admin
 from ..context import REGION, Ctx, ini
 from ..launch import launch_argv
@@ -137,13 +137,23 @@ def _in_zygote(ctx: Ctx):
     return fork
 
 
+# Its databases in MariaDB (created by the table's databases step).
+SCHEMAS = ("nova_api", "nova_cell0", "nova_cell1")
+
+
 def initialize(ctx: Ctx) -> None:
     # A template, filled from each service's own transport_url: the broker's
     # port may change on a warm start without touching the cell mapping.
     transport = "{scheme}://{username}:{password}@{hostname}:{port}/"
+    # The schemas from the cache: nova_setup then only maps the cells.
+    loaded = schema_cache.restore_mariadb(ctx, "nova-manage", "nova.sql", SCHEMAS)
     ctx.run("nova-manage", [sys.executable, "-m", "embedded_cloud.nova_setup",
+                            *(["--schema-loaded"] if loaded else []),
                             ctx.db_url("nova_cell0"), transport,
                             *_configs(ctx, "nova.conf", "nova-db.conf")], fork=_in_zygote(ctx))
+    if not loaded:
+        # --no-data: the cell mappings just made are not part of it.
+        schema_cache.save_mariadb(ctx, "nova-manage", "nova.sql", SCHEMAS)
 
 
 def discover_hosts(ctx: Ctx) -> None:
@@ -293,7 +303,7 @@ SCHEDULER_SERVICE = Service(SCHEDULER, scheduler_spec, _beats(SCHEDULER), write_
 # request): its import overlaps the rest of the start-up.
 API_SERVICE = Service(API, api_spec, untimed(api_ready), ports=(API,), write_config=write_config,
                       after=(DATABASES.name,), endpoint=("compute", "nova", "/v2.1"), user=USER,
-                      databases=("nova_api", "nova_cell0", "nova_cell1"))
+                      databases=SCHEMAS)
 
 
 def compute_service(host: str) -> Service:
