@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from .context import REGION, Ctx
+
+if TYPE_CHECKING:
+    import openstack
 
 
 def admin_connection(ctx: Ctx) -> openstack.connection.Connection:

@@ -269,11 +269,11 @@ class EmbeddedCloud:
         """Start them all, then wait for each one's readiness."""
         ctx = self.ctx
         started = []
-        for service in services:
-            started.append((service, datetime.now(timezone.utc)))
-            self._spawn(service.process(ctx))
-        for service, since in started:
-            self._await(service.name, functools.partial(service.ready, ctx, since), timeout)
+        for each in services:
+            started.append((each, datetime.now(timezone.utc)))
+            self._spawn(each.process(ctx))
+        for each, since in started:
+            self._await(each.name, functools.partial(each.ready, ctx, since), timeout)
 
     # ---------------------------------------------------------------- down
     def down(self) -> None:

@@ -16,7 +16,8 @@ in the virtualenv, whose packages define the schema. Each part is written to
 a temporary file and renamed (two clouds may start at once) and only read
 after; a part that does not load is ignored with one log line and rebuilt.
 
-EMBEDDED_CLOUD_SCHEMA_CACHE=off (`embedded-cloud up --no-schema-cache`)
+MariaDB's dumps are made and loaded by services/mariadb.py, on this
+module's store. EMBEDDED_CLOUD_SCHEMA_CACHE=off (`embedded-cloud up --no-schema-cache`)
 migrates in full and neither reads nor writes the cache.
 """
 from __future__ import annotations
@@ -41,7 +42,6 @@ PACKAGES = ("nova", "openstack-placement", "keystone", "glance")
 SETUP_MODULES = tuple(PROJECT_ROOT / "embedded_cloud" / name for name in (
     "schema_cache.py", "nova_setup.py", "keystone_setup.py", "services/mariadb.py",
     "services/nova.py", "services/placement.py", "services/keystone.py", "services/glance.py"))
-VERSION_TABLES = ("alembic_version", "migrate_version")
 
 
 def enabled() -> bool:
@@ -71,14 +71,14 @@ def entry() -> Path:
     return venv_prefix() / "var" / "embedded-cloud" / "schema-cache" / current_key()
 
 
-def _cached(part: str) -> Path | None:
+def cached(part: str) -> Path | None:
     if not enabled():
         return None
     path = entry() / part
     return path if path.is_file() else None
 
 
-def _store(ctx: Ctx, log: str, part: str, write: Callable[[Path], None]) -> None:
+def store(ctx: Ctx, log: str, part: str, write: Callable[[Path], None]) -> None:
     """Write one part atomically; a failure costs the next start its speed, never this one."""
     if not enabled():
         return
@@ -93,77 +93,19 @@ def _store(ctx: Ctx, log: str, part: str, write: Callable[[Path], None]) -> None
         finally:
             Path(tmp).unlink(missing_ok=True)
     except (OSError, subprocess.CalledProcessError, sqlite3.Error) as error:
-        _note(ctx, log, f"not cached ({error})")
+        note(ctx, log, f"not cached ({error})")
         return
-    _note(ctx, log, f"{part} cached in {entry()}")
+    note(ctx, log, f"{part} cached in {entry()}")
 
 
-def _note(ctx: Ctx, log: str, what: str) -> None:
+def note(ctx: Ctx, log: str, what: str) -> None:
     ctx.note(log, f"schema cache: {what}")
-
-
-# ------------------------------------------------------------------ MariaDB
-def restore_mariadb(ctx: Ctx, log: str, part: str, databases: tuple[str, ...]) -> bool:
-    """Load a cached dump into the (empty) databases; False: migrate them in full."""
-    from .services import mariadb
-
-    source = _cached(part)
-    if source is None:
-        return False
-    try:
-        with open(source, "rb") as dump:
-            loaded = subprocess.run(mariadb.client_argv(ctx), stdin=dump, capture_output=True)
-        lines = loaded.stderr.decode(errors="replace").strip().splitlines()
-        reason = (lines[-1] if lines else f"exit {loaded.returncode}") if loaded.returncode else ""
-    except OSError as error:
-        reason = str(error)
-    if not reason:
-        _note(ctx, log, f"{', '.join(databases)} loaded from {source}")
-        return True
-    _note(ctx, log, f"{source} did not load ({reason}): ignored, migrating in full")
-    mariadb.create_databases(ctx, databases, fresh=databases)
-    return False
-
-
-def save_mariadb(ctx: Ctx, log: str, part: str, databases: tuple[str, ...]) -> None:
-    from .services import mariadb
-
-    def write(target: Path) -> None:
-        with open(target, "wb") as out:
-            for database in databases:
-                out.write(f"USE `{database}`;\n".encode())
-                out.flush()
-                subprocess.run([*mariadb.dump_argv(ctx), "--no-data", database],
-                               stdout=out, check=True)
-                out.write(_version_rows(mariadb.connect(ctx), database).encode())
-
-    _store(ctx, log, part, write)
-
-
-def _version_rows(connection, database: str) -> str:
-    """The migrations' bookkeeping rows: the only data a migrated schema holds."""
-    lines = []
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT table_name FROM information_schema.tables "
-                           "WHERE table_schema = %s", (database,))
-            tables = {name for (name,) in cursor.fetchall()}
-            for table in VERSION_TABLES:
-                if table not in tables:
-                    continue
-                cursor.execute(f"SELECT * FROM `{database}`.`{table}`")
-                for row in cursor.fetchall():
-                    values = ", ".join(connection.escape(value) for value in row)
-                    lines.append(f"INSERT INTO `{database}`.`{table}` VALUES ({values});\n")
-    finally:
-        connection.close()
-    return "".join(lines)
 
 
 # ------------------------------------------------------------------- sqlite
 def restore_sqlite(ctx: Ctx, log: str, part: str, db: Path) -> bool:
     """Put a cached, migrated sqlite file in place; False: migrate it in full."""
-    source = _cached(part)
+    source = cached(part)
     if source is None:
         return False
     try:
@@ -178,14 +120,14 @@ def restore_sqlite(ctx: Ctx, log: str, part: str, db: Path) -> bool:
             raise sqlite3.DatabaseError("no migration version recorded")
     except sqlite3.Error as error:
         db.unlink(missing_ok=True)
-        _note(ctx, log, f"{source} did not load ({error}): ignored, migrating in full")
+        note(ctx, log, f"{source} did not load ({error}): ignored, migrating in full")
         return False
-    _note(ctx, log, f"{db.name} loaded from {source}")
+    note(ctx, log, f"{db.name} loaded from {source}")
     return True
 
 
 def save_sqlite(ctx: Ctx, log: str, part: str, db: Path) -> None:
-    _store(ctx, log, part, lambda target: _copy_sqlite(db, target))
+    store(ctx, log, part, lambda target: _copy_sqlite(db, target))
 
 
 def _copy_sqlite(source: Path, target: Path) -> None:

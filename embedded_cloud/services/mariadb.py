@@ -1,8 +1,12 @@
 """MariaDB: nova's and placement's databases, on a unix socket only (no TCP)."""
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pymysql
 
+from .. import schema_cache
 from ..binaries import require
 from ..context import Ctx
 from ..processes import ProcessSpec
@@ -95,3 +99,61 @@ def create_databases(ctx: Ctx, databases: tuple[str, ...], fresh: tuple[str, ...
 
 
 SERVICE = Service(NAME, spec, untimed(ready), initialise=initialize, infrastructure=True)
+
+
+# ----------------------------------------------------- the schema cache
+# The migrations' bookkeeping tables: the only data a migrated schema holds.
+VERSION_TABLES = ("alembic_version", "migrate_version")
+
+
+def restore_schemas(ctx: Ctx, log: str, part: str, databases: tuple[str, ...]) -> bool:
+    """Load a cached dump into the (empty) databases; False: migrate them in full."""
+    source = schema_cache.cached(part)
+    if source is None:
+        return False
+    try:
+        with open(source, "rb") as dump:
+            loaded = subprocess.run(client_argv(ctx), stdin=dump, capture_output=True)
+        lines = loaded.stderr.decode(errors="replace").strip().splitlines()
+        reason = (lines[-1] if lines else f"exit {loaded.returncode}") if loaded.returncode else ""
+    except OSError as error:
+        reason = str(error)
+    if not reason:
+        schema_cache.note(ctx, log, f"{', '.join(databases)} loaded from {source}")
+        return True
+    schema_cache.note(ctx, log, f"{source} did not load ({reason}): ignored, migrating in full")
+    create_databases(ctx, databases, fresh=databases)
+    return False
+
+
+def save_schemas(ctx: Ctx, log: str, part: str, databases: tuple[str, ...]) -> None:
+    def write(target: Path) -> None:
+        with open(target, "wb") as out:
+            for database in databases:
+                out.write(f"USE `{database}`;\n".encode())
+                out.flush()
+                subprocess.run([*dump_argv(ctx), "--no-data", database],
+                               stdout=out, check=True)
+                out.write(_version_rows(connect(ctx), database).encode())
+
+    schema_cache.store(ctx, log, part, write)
+
+
+def _version_rows(connection, database: str) -> str:
+    """The migrations' bookkeeping rows: the only data a migrated schema holds."""
+    lines = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT table_name FROM information_schema.tables "
+                           "WHERE table_schema = %s", (database,))
+            tables = {name for (name,) in cursor.fetchall()}
+            for table in VERSION_TABLES:
+                if table not in tables:
+                    continue
+                cursor.execute(f"SELECT * FROM `{database}`.`{table}`")
+                for row in cursor.fetchall():
+                    values = ", ".join(connection.escape(value) for value in row)
+                    lines.append(f"INSERT INTO `{database}`.`{table}` VALUES ({values});\n")
+    finally:
+        connection.close()
+    return "".join(lines)

@@ -12,7 +12,7 @@ import os
 import sys
 from datetime import datetime, timezone
 
-from .. import schema_cache, zygote
+from .. import zygote
 from ..admin import shared_admin
 from ..context import REGION, Ctx, ini
 from ..launch import launch_argv
@@ -146,14 +146,14 @@ def initialize(ctx: Ctx) -> None:
     # port may change on a warm start without touching the cell mapping.
     transport = "{scheme}://{username}:{password}@{hostname}:{port}/"
     # The schemas from the cache: nova_setup then only maps the cells.
-    loaded = schema_cache.restore_mariadb(ctx, "nova-manage", "nova.sql", SCHEMAS)
+    loaded = mariadb.restore_schemas(ctx, "nova-manage", "nova.sql", SCHEMAS)
     ctx.run("nova-manage", [sys.executable, "-m", "embedded_cloud.nova_setup",
                             *(["--schema-loaded"] if loaded else []),
                             ctx.db_url("nova_cell0"), transport,
                             *_configs(ctx, "nova.conf", "nova-db.conf")], fork=_in_zygote(ctx))
     if not loaded:
         # --no-data: the cell mappings just made are not part of it.
-        schema_cache.save_mariadb(ctx, "nova-manage", "nova.sql", SCHEMAS)
+        mariadb.save_schemas(ctx, "nova-manage", "nova.sql", SCHEMAS)
 
 
 def discover_hosts(ctx: Ctx) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 
-from .. import schema_cache
 from ..context import Ctx, ini
 from ..launch import launch_argv
 from ..ports import accepts_connections
@@ -36,11 +35,11 @@ def write_config(ctx: Ctx) -> None:
 
 
 def initialize(ctx: Ctx) -> None:
-    if schema_cache.restore_mariadb(ctx, "placement-manage", "placement.sql", ("placement",)):
+    if mariadb.restore_schemas(ctx, "placement-manage", "placement.sql", ("placement",)):
         return
     ctx.run("placement-manage", launch_argv("placement-manage", "placement.cmd.manage:main",
                                             "--config-file", str(_conf(ctx)), "db", "sync"))
-    schema_cache.save_mariadb(ctx, "placement-manage", "placement.sql", ("placement",))
+    mariadb.save_schemas(ctx, "placement-manage", "placement.sql", ("placement",))
 
 
 def spec(ctx: Ctx) -> ProcessSpec:
