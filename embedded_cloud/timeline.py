@@ -70,6 +70,12 @@ class Timeline:
             path.append(max(earlier, key=lambda s: (s.end, s.start)))
 
     def critical_path_lines(self) -> list[str]:
-        """`  at s  took s  task: what`, in order; a wait longer than the work before it stands out."""
-        return [f"  {s.end - self.origin:6.1f} s  {s.seconds:5.1f} s  {s.task}: {s.what}"
-                for s in self.critical_path()]
+        """`  at s  took s  task: what`, in order. "took" is what the step added to
+        the path: a wait that began with the start-up shows only the time after
+        the step it waited for ended, so the column adds up to the start-up."""
+        lines, previous_end = [], self.origin
+        for s in self.critical_path():
+            took = s.end - max(s.start, previous_end)
+            lines.append(f"  {s.end - self.origin:6.1f} s  {took:5.1f} s  {s.task}: {s.what}")
+            previous_end = s.end
+        return lines

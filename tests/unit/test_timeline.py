@@ -46,3 +46,16 @@ def test_a_long_milestone_wait_leads_to_the_slower_task():
 
 def test_an_empty_timeline_has_no_path():
     assert Timeline().critical_path() == []
+
+
+def test_a_wait_on_the_path_counts_only_the_time_after_what_it_waited_for():
+    # Each table entry's thread begins with its wait, at the start-up's start.
+    t = timeline([
+        Span("keystone", "keystone initialised", 0.0, 7.0),
+        Span("keystone", "keystone ready", 7.0, 9.5),
+        Span("users and endpoints", "waits for keystone", 0.0, 9.6),
+        Span("users and endpoints", "users and endpoints", 9.6, 10.6),
+    ], {"keystone": ("keystone", 9.5)})
+    took = [float(line.split()[2]) for line in t.critical_path_lines()]
+    assert took == [7.0, 2.5, 0.1, 1.0]
+    assert round(sum(took), 1) == 10.6
