@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 
 from reports.junit import report_files
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[1]
 CLOCK = "benchmarks.scenario_clock:ScenarioClock"
 SUITE_TIMEOUT_S = 1800
 

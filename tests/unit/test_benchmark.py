@@ -126,3 +126,11 @@ def test_help_describes_the_command_and_exits_0():
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage: python -m benchmarks")
     assert "nova's own functional test" in done.stdout and "--run-dir DIR" in done.stdout
+
+
+def test_the_suite_benchmark_runs_the_projects_features_and_behave_ini():
+    from benchmarks import suite_timing
+
+    assert suite_timing.PROJECT == PROJECT
+    assert (suite_timing.PROJECT / "behave.ini").is_file()
+    assert list((suite_timing.PROJECT / "features").glob("*.feature"))
