@@ -77,6 +77,9 @@ def initialize(ctx: Ctx) -> None:
     ctx.run("keystone-manage", [sys.executable, "-m", "embedded_cloud.keystone_setup",
                                 *(["--schema-loaded"] if loaded else []),
                                 "--config-file", str(_conf(ctx))])
+    if not loaded and ctx.say and schema_cache.cached("keystone.db"):
+        # Stored by keystone_setup (before bootstrap); its line went to its log only.
+        ctx.say("keystone-manage", f"schema cache: keystone.db cached in {schema_cache.entry()}")
 
 
 def spec(ctx: Ctx) -> ProcessSpec:
