@@ -21,10 +21,12 @@ import importlib
 import sys
 
 from .confinement import confine
-
-# The services that send heartbeats (nova-manage does not).
-HEARTBEATING = ("nova-compute", "nova-conductor", "nova-scheduler")
 from .defects import apply_from_environment
+
+# The services that send heartbeats and serve RPC (nova-manage does neither).
+HEARTBEATING = ("nova-compute", "nova-conductor", "nova-scheduler")
+# The longest an idle RPC listener waits before it sees a stop (oslo.messaging: 5 s).
+STOP_POLL_SECONDS = 0.2
 
 
 def launch_argv(prog: str, entry: str, *args: str, no_fork: bool = False) -> list[str]:
@@ -50,6 +52,19 @@ def _report_at_once() -> None:
     api.INITIAL_REPORTING_DELAY = 0
 
 
+def _stop_promptly() -> None:
+    # An idle RPC listener waits up to 5 s in each poll of the broker, and a
+    # stop (SIGTERM) is only seen when that poll returns: a compute that had
+    # been idle for a few seconds took 5 s to stop, nova's graceful shutdown
+    # then ran into graceful_shutdown_timeout and exited without finishing.
+    # Polled every 0.2 s it stops in well under a second, the same graceful
+    # way. Not an option of oslo.messaging's: the module constant its
+    # listener reads on every poll.
+    from oslo_messaging._drivers import amqpdriver
+
+    amqpdriver.ACK_REQUEUE_EVERY_SECONDS_MAX = STOP_POLL_SECONDS
+
+
 def main() -> None:
     args = sys.argv[1:]
     no_fork = args[:1] == ["--no-fork"]
@@ -67,6 +82,7 @@ def main() -> None:
         _serve_without_fork()
     if prog in HEARTBEATING:
         _report_at_once()
+        _stop_promptly()
     sys.exit(main_function())
 
 
