@@ -23,7 +23,7 @@ from ..state import written_file
 from . import keystone, mariadb, placement, rabbitmq
 from .entry import Service, Step, untimed
 from .http_probe import answers
-from .wsgi_server import gunicorn_spec
+from .wsgi_server import SERVE, gunicorn_args
 
 API = "nova-api"
 CONDUCTOR = "nova-conductor"
@@ -176,13 +176,21 @@ def _defect_env(ctx: Ctx, name: str) -> dict[str, str]:
 
 
 def api_spec(ctx: Ctx) -> ProcessSpec:
-    return gunicorn_spec(ctx, API, "embedded_cloud.wsgi.nova_api:application", env={
-        "OS_NOVA_CONFIG_DIR": str(_etc(ctx)),
-        # nova-api loads its paste pipeline from the first file of the list.
-        "OS_NOVA_CONFIG_FILES": ";".join([str(venv_prefix() / "etc/nova/api-paste.ini"),
-                                          "nova.conf", "nova-db.conf", "nova-api.conf"]),
-        **_defect_env(ctx, API),
-    })
+    # Through launch, as the other nova services: a fork of the zygote, which
+    # has nova imported, serving nova's WSGI application (wsgi/serve.py).
+    return ProcessSpec(
+        name=API,
+        argv=launch_argv(API, f"{SERVE}:main",
+                         *gunicorn_args(ctx, API, "embedded_cloud.wsgi.nova_api:application")),
+        log=ctx.layout.log(API),
+        env={
+            "OS_NOVA_CONFIG_DIR": str(_etc(ctx)),
+            # nova-api loads its paste pipeline from the first file of the list.
+            "OS_NOVA_CONFIG_FILES": ";".join([str(venv_prefix() / "etc/nova/api-paste.ini"),
+                                              "nova.conf", "nova-db.conf", "nova-api.conf"]),
+            **_defect_env(ctx, API),
+        },
+    )
 
 
 def zygote_socket(ctx: Ctx):

@@ -1,4 +1,4 @@
-"""WSGI entry points for gunicorn.
+"""WSGI entry points for the HTTP services (served by serve.py).
 
 OpenStack's own entry modules hand sys.argv to oslo.config, which then
 rejects gunicorn's arguments; each module here calls prepare() first, which
@@ -19,10 +19,10 @@ def prepare() -> None:
 def loading(service: str):
     """Turn an application's sys.exit() while loading into an exception.
 
-    keystone exits 1 on some bad configs (a missing key repository), and
-    gunicorn restarts such a worker for ever: `up` then waits its whole
-    timeout. An exception is a worker boot error instead, which stops
-    gunicorn, and `up` reports the log's last lines at once.
+    keystone exits on some bad configs (a missing key repository) with only
+    its message, or only a code; the error names the service too, and the
+    process ends as any failed start does (`up` reports the log's last
+    lines at once).
     """
     try:
         yield

@@ -1,4 +1,4 @@
-"""An application that exits while gunicorn loads it stops gunicorn instead of looping."""
+"""An application that exits while it loads names its service and the cause."""
 from __future__ import annotations
 
 import sys
@@ -9,9 +9,7 @@ from hamcrest import assert_that, equal_to
 from embedded_cloud.wsgi import loading
 
 
-def test_an_exit_while_loading_becomes_a_worker_boot_error():
-    # gunicorn restarts a worker that exits, for ever; one that raises while
-    # booting (WORKER_BOOT_ERROR) makes gunicorn stop, so `up` fails at once.
+def test_an_exit_while_loading_names_the_service_and_the_cause():
     with pytest.raises(RuntimeError) as raised:
         with loading("keystone"):
             sys.exit("/run/keystone/fernet-keys does not exist")
