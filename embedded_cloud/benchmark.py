@@ -7,8 +7,8 @@ up with resource providers). Warm: `down` then `up` on the same directory.
 Memory: the resident set of every process of the ready cloud, added up.
 Compute restart: `embedded-cloud compute start HOST` (the command, and the
 method the suite calls) to the compute's first heartbeat, after a stop.
-The cold start's critical path follows: which step or wait each stretch of
-it was, and how long it took.
+The critical paths of the cold and the warm start follow: which step or
+wait each stretch of them was, and how long it took.
 CPU seconds (the cloud's processes and its one-shot set-up commands) are
 printed next to wall time: on a shared, noisy machine they say whether a slow
 start was our work or somebody else's. Prints figures; asserts nothing.
@@ -37,15 +37,18 @@ HOST = "compute1"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_seconds_of_live(cloud: EmbeddedCloud) -> float:
-    ticks = 0
+def _cpu_by_process(cloud: EmbeddedCloud) -> dict[str, float]:
+    """CPU seconds of each running process of the cloud (with its helpers), by name."""
+    used = {}
     for status in cloud.status():
         if status.running:
+            ticks = 0
             for pid in [status.pid, *cloud.descendants(status.pid)]:
                 fields = processes._stat_fields(pid)  # noqa: SLF001 - same package
                 if fields:
                     ticks += int(fields[11]) + int(fields[12])  # utime + stime
-    return ticks / CLOCK_TICKS
+            used[status.name] = ticks / CLOCK_TICKS
+    return used
 
 
 def _children_cpu() -> float:
@@ -69,7 +72,7 @@ def timed_up(cloud: EmbeddedCloud) -> tuple[float, float, float]:
     started = time.monotonic()
     cloud.up()
     wall = time.monotonic() - started
-    cpu = (_cpu_seconds_of_live(cloud) + _children_cpu() - children_before
+    cpu = (sum(_cpu_by_process(cloud).values()) + _children_cpu() - children_before
            + _zygote_commands_cpu(cloud) - forked_before)
     rss = sum(s.rss_kib for s in cloud.status()) / 1024
     return wall, cpu, rss
@@ -100,15 +103,19 @@ def run(runs: int, keep: bool) -> None:
                               f"{', '.join(parts) or 'empty (the first cold start fills it)'} "
                               f"in {schema_cache.entry()}"))
     cold, warm, restart, restart_command = [], [], [], []
-    critical_path: list[str] = []
+    cold_path: list[str] = []
+    warm_path: list[str] = []
+    warm_cpu: dict[str, float] = {}
     for number in range(1, runs + 1):
         run_dir = Path(tempfile.mkdtemp(prefix="embedded-cloud-bench-"))
         cloud = EmbeddedCloud(run_dir, progress=_quiet)
         try:
             cold.append(timed_up(cloud))
-            critical_path = cloud.timeline.critical_path_lines()
+            cold_path = cloud.timeline.critical_path_lines()
             cloud.down()
             warm.append(timed_up(cloud))
+            warm_path = cloud.timeline.critical_path_lines()
+            warm_cpu = _cpu_by_process(cloud)
             restart.append(timed_restart(cloud, command=False))
             restart_command.append(timed_restart(cloud, command=True))
         finally:
@@ -131,8 +138,11 @@ def run(runs: int, keep: bool) -> None:
     for name, samples in (("restart", restart), ("restart cmd", restart_command)):
         print(f"{name:<12} {statistics.median(samples):8.1f} {min(samples):8.1f} {'':>8} {'':>9}   "
               f"<= {TARGET_RESTART_S:.0f} s (compute start to first heartbeat)")
-    print("critical path of the last cold start (ends at, took, task: step):")
-    print("\n".join(critical_path))
+    print("CPU s of each process over the last warm start: " + ", ".join(
+        f"{name} {seconds:.1f}" for name, seconds in sorted(warm_cpu.items(), key=lambda i: -i[1])))
+    for kind, path in (("cold", cold_path), ("warm", warm_path)):
+        print(f"critical path of the last {kind} start (ends at, took, task: step):")
+        print("\n".join(path))
 
 
 def main(argv: list[str] | None = None) -> int:
