@@ -56,6 +56,18 @@ def _children_cpu() -> float:
     return usage.children_user + usage.children_system
 
 
+def _reap_ended_children() -> None:
+    """Collect processes of ours that ended before now (the last `down`'s),
+    so that their CPU is not counted in the next start's."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def _zygote_commands_cpu(cloud: EmbeddedCloud) -> float:
     """One-shot commands forked from the zygote are neither our children nor
     alive at the end: the zygote logs their CPU time."""
@@ -67,6 +79,7 @@ def _zygote_commands_cpu(cloud: EmbeddedCloud) -> float:
 
 def timed_up(cloud: EmbeddedCloud) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and total RSS (MiB) of one `up`."""
+    _reap_ended_children()
     children_before = _children_cpu()
     forked_before = _zygote_commands_cpu(cloud)
     started = time.monotonic()
