@@ -1,7 +1,6 @@
 """What every service module needs: paths, ports, passwords, and a runner for one-shot commands."""
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from typing import Callable, Optional
 
 from .errors import CloudError
 from .layout import Layout
-from .processes import MARKER, tail
+from .processes import command_environment, tail
 from .state import State
 
 REGION = "RegionOne"
@@ -96,9 +95,7 @@ class Ctx:
         nova zygote); when that answers None, the command runs on its own."""
         log = self.layout.log(name)
         log.parent.mkdir(parents=True, exist_ok=True)
-        full_env = dict(os.environ)
-        full_env.update(env or {})
-        full_env[MARKER] = str(self.layout.root)
+        full_env = command_environment(self.layout.root, env)
         started = time.monotonic()
         with open(log, "ab") as handle:
             handle.write(f"\n===== {time.strftime('%H:%M:%S')} {' '.join(argv[:3])} ...\n".encode())
