@@ -1,15 +1,20 @@
-"""Set Keystone up for a cold start in one process: what `keystone-manage
-db_sync` and `keystone-manage bootstrap` do, then the cloud's roles, projects,
-users, role assignments, services and endpoints (catalog.py's plan).
+"""Set Keystone up for a cold start: what `keystone-manage db_sync` and
+`keystone-manage bootstrap` do, then the cloud's roles, projects, users, role
+assignments, services and endpoints (catalog.py's plan).
 
-    python -m embedded_cloud.keystone_setup --config-file keystone.conf
+It runs in keystone's own server process, as a fork made after keystone is
+imported and before its application is built (`run_pending`, called by
+embedded_cloud/wsgi/keystone.py when services/keystone.py's cold-start
+initialisation left the PENDING file): keystone is imported once for the
+set-up and the server, and the fork keeps the set-up's configuration and
+managers out of the server's own. The same managers the API and
+keystone-manage call write the database directly; catalog.ensure_catalog
+still runs after the server answers (warm starts move ports) and on a cold
+start finds everything and only lists.
 
-Two keystone-manage processes each imported keystone, competing for the two
-cores, and catalog.ensure_catalog then made about twenty requests to the
-fresh server; here keystone is imported once and the same managers the API
-and keystone-manage call write the database directly. ensure_catalog still
-runs after the server starts (warm starts move ports); on a cold start it
-finds everything and only lists.
+    python -m embedded_cloud.keystone_setup [--schema-loaded] --config-file keystone.conf
+
+runs it on its own.
 
 The passwords are read from the run directory's state file, as every
 service reads its own from its config: never the command line or a log.
@@ -17,8 +22,11 @@ service reads its own from its config: never the command line or a log.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import traceback
 import uuid
+from pathlib import Path
 
 from embedded_cloud import catalog, schema_cache, service_table
 from embedded_cloud.confinement import confine
@@ -29,11 +37,52 @@ from embedded_cloud.services import keystone as keystone_service
 from embedded_cloud.state import State
 
 
+SCHEMA_ARG = "--schema-loaded"
+
+
+def data_dir() -> Path:
+    """Keystone's data directory in the cloud this process belongs to."""
+    return Layout.resolve(os.environ[MARKER]).datadir(keystone_service.NAME)
+
+
+def run_pending(data: Path, config_file: str) -> None:
+    """The set-up, if a cold start left it pending, in a fork of this process;
+    raises RuntimeError if it failed (the server must not serve then)."""
+    pending = data / keystone_service.SETUP_PENDING
+    if not pending.is_file():
+        return
+    schema_loaded = pending.read_text().strip() == keystone_service.SCHEMA_LOADED
+    args = [*([SCHEMA_ARG] if schema_loaded else []),
+            "--config-file", config_file]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the server's handler
+            code = _setup(args)
+        except BaseException:  # noqa: BLE001 - the log says why; the fork must end here
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError(f"keystone's set-up failed (exit {code}); its traceback is above")
+    pending.unlink()
+
+
 def main() -> int:
-    config_args = sys.argv[1:]
-    schema_loaded = "--schema-loaded" in config_args  # keystone.initialize restored the db
+    return _setup(sys.argv[1:])
+
+
+def _setup(config_args: list[str]) -> int:
+    schema_loaded = SCHEMA_ARG in config_args  # keystone.initialize restored the db
     if schema_loaded:
-        config_args.remove("--schema-loaded")
+        config_args = [arg for arg in config_args if arg != SCHEMA_ARG]
     import keystone.conf
     from keystone.cmd import bootstrap
     from keystone.common import provider_api, sql

@@ -43,7 +43,7 @@ CATALOG = Step(keystone.CATALOG, run=_register, after=(keystone.NAME,),
 TABLE: tuple[Entry, ...] = (
     rabbitmq.EPMD_SERVICE, rabbitmq.BROKER,
     mariadb.SERVICE, DATABASES_CREATED,
-    keystone.SERVICE, CATALOG, clouds_yaml.WRITTEN,
+    keystone.SERVICE, keystone.SCHEMA_REPORTED, CATALOG, clouds_yaml.WRITTEN,
     neutron_standin.SERVICE,
     placement.SERVICE, placement.RELAY_SERVICE,
     glance.SERVICE, catalog.IMAGE,

@@ -1,7 +1,6 @@
 """Keystone: identity for every other service (sqlite, fernet tokens)."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -11,7 +10,7 @@ from ..context import Ctx, ini
 from ..layout import venv_prefix
 from ..processes import ProcessSpec
 from ..state import written_file
-from .entry import Service, untimed
+from .entry import Service, Step, untimed
 from .http_probe import answers
 from .wsgi_server import gunicorn_spec
 
@@ -19,6 +18,11 @@ NAME = "keystone"
 # The set-up step that fills its catalog: users, projects and every endpoint
 # of the table (service_table.py, where the endpoints are derived).
 CATALOG = "users and endpoints"
+# Left in its data directory by a cold start's initialisation, for the server
+# to run keystone_setup before it serves: SCHEMA_LOADED (the cache had the
+# schema) or "migrate"; removed once the set-up is done.
+SETUP_PENDING = "setup-pending"
+SCHEMA_LOADED = "schema-loaded"
 
 
 def _conf(ctx: Ctx):
@@ -77,15 +81,23 @@ def initialize(ctx: Ctx) -> None:
     data.mkdir(parents=True, exist_ok=True)
     for repository in ("fernet-keys", "credential-keys"):
         _key_repository(data / repository)
-    # db_sync (unless the cache had its result), bootstrap, users, projects
-    # and endpoints: keystone imported once. keystone_setup caches the schema.
     loaded = schema_cache.restore_sqlite(ctx, "keystone-manage", "keystone.db", db(ctx))
-    ctx.run("keystone-manage", [sys.executable, "-m", "embedded_cloud.keystone_setup",
-                                *(["--schema-loaded"] if loaded else []),
-                                "--config-file", str(_conf(ctx))])
-    if not loaded and ctx.say and schema_cache.cached("keystone.db"):
-        # Stored by keystone_setup (before bootstrap); its line went to its log only.
-        ctx.say("keystone-manage", f"schema cache: keystone.db cached in {schema_cache.entry()}")
+    # db_sync (unless the cache had its result), bootstrap, users, projects
+    # and endpoints: done by keystone's server as it starts, in a fork that
+    # shares its import of keystone (keystone_setup.run_pending), which also
+    # caches the schema.
+    written_file(data / SETUP_PENDING, SCHEMA_LOADED if loaded else "migrate", 0o600)
+
+
+def report_schema_cached(ctx: Ctx) -> list[tuple[str, str]]:
+    """The schema cache's line, if keystone's set-up stored the schema in this
+    cold start (after initialize wrote the keys): the set-up's own line went
+    to keystone's log."""
+    part = schema_cache.cached("keystone.db")
+    keys = ctx.layout.datadir(NAME) / "fernet-keys" / "0"
+    if part is None or not keys.is_file() or part.stat().st_mtime < keys.stat().st_mtime:
+        return []
+    return [("keystone-manage", f"schema cache: keystone.db cached in {schema_cache.entry()}")]
 
 
 def spec(ctx: Ctx) -> ProcessSpec:
@@ -99,3 +111,4 @@ def ready(ctx: Ctx) -> bool:
 
 SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
                   initialise=initialize, endpoint=("identity", "keystone", "/v3"))
+SCHEMA_REPORTED = Step("keystone schema cached", run=report_schema_cached, after=(NAME,), on="cold")
