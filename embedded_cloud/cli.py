@@ -134,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     except CloudError as error:
         print(f"embedded-cloud: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`status | head`): nothing is wrong with the cloud.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except Exception as error:  # noqa: BLE001 - one line for the user, the traceback in a log
         log = _log_unexpected(args)
         print(f"embedded-cloud: {args.command} failed: {type(error).__name__}: "
