@@ -47,7 +47,8 @@ TABLE: tuple[Entry, ...] = (
     neutron_standin.SERVICE,
     placement.SERVICE, placement.RELAY_SERVICE,
     glance.SERVICE, catalog.IMAGE,
-    nova.DATABASES, nova.ZYGOTE_SERVICE, nova.CONDUCTOR_SERVICE, nova.SCHEDULER_SERVICE,
+    nova.SCHEMAS_LOADED, nova.DATABASES, nova.ZYGOTE_SERVICE,
+    nova.CONDUCTOR_SERVICE, nova.SCHEDULER_SERVICE,
     nova.API_SERVICE, *nova.COMPUTE_SERVICES,
     nova.PROVIDERS, nova.HOSTS_DISCOVERED, nova.COMPUTES_RESET, nova.SERVICES_UP,
 )

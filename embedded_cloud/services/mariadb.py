@@ -126,6 +126,25 @@ def restore_schemas(ctx: Ctx, log: str, part: str, databases: tuple[str, ...]) -
     return False
 
 
+def migrated(ctx: Ctx, databases: tuple[str, ...]) -> bool:
+    """Does every one of them hold a migrated schema (alembic's version row)?"""
+    connection = connect(ctx)
+    try:
+        with connection.cursor() as cursor:
+            for database in databases:
+                cursor.execute("SELECT COUNT(*) FROM information_schema.tables "
+                               "WHERE table_schema = %s AND table_name = 'alembic_version'",
+                               (database,))
+                if not cursor.fetchone()[0]:
+                    return False
+                cursor.execute(f"SELECT COUNT(*) FROM `{database}`.`alembic_version`")
+                if not cursor.fetchone()[0]:
+                    return False
+    finally:
+        connection.close()
+    return True
+
+
 def save_schemas(ctx: Ctx, log: str, part: str, databases: tuple[str, ...]) -> None:
     def write(target: Path) -> None:
         with open(target, "wb") as out:

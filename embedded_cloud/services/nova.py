@@ -141,12 +141,18 @@ def _in_zygote(ctx: Ctx):
 SCHEMAS = ("nova_api", "nova_cell0", "nova_cell1")
 
 
+def load_schemas(ctx: Ctx) -> None:
+    """The migrated schemas from the cache, if it has them: a load into
+    MariaDB that needs no nova, so it overlaps the zygote's import of nova."""
+    mariadb.restore_schemas(ctx, "nova-manage", "nova.sql", SCHEMAS)
+
+
 def initialize(ctx: Ctx) -> None:
     # A template, filled from each service's own transport_url: the broker's
     # port may change on a warm start without touching the cell mapping.
     transport = "{scheme}://{username}:{password}@{hostname}:{port}/"
-    # The schemas from the cache: nova_setup then only maps the cells.
-    loaded = mariadb.restore_schemas(ctx, "nova-manage", "nova.sql", SCHEMAS)
+    # The schemas from the cache (load_schemas): nova_setup then only maps the cells.
+    loaded = mariadb.migrated(ctx, SCHEMAS)
     ctx.run("nova-manage", [sys.executable, "-m", "embedded_cloud.nova_setup",
                             *(["--schema-loaded"] if loaded else []),
                             ctx.db_url("nova_cell0"), transport,
@@ -298,7 +304,9 @@ def api_ready(ctx: Ctx) -> bool:
 # Its table entries: the nova processes and the set-up steps around them.
 # A fork of the zygote, which has nova imported: waiting for it costs less
 # than an interpreter of its own importing nova beside it on 2 cores.
-DATABASES = Step("nova databases and cells", run=initialize, after=(mariadb.DATABASES_CREATED, ZYGOTE),
+SCHEMAS_LOADED = Step("nova schemas from the cache", run=load_schemas,
+                      after=(mariadb.DATABASES_CREATED,), on="cold")
+DATABASES = Step("nova databases and cells", run=initialize, after=(SCHEMAS_LOADED.name, ZYGOTE),
                  on="cold", report=("nova databases", "created, cells mapped"))
 ZYGOTE_SERVICE = Service(ZYGOTE, zygote_spec, untimed(zygote_ready), write_config=write_config)
 # They authenticate as the nova user as they start, and fork from the zygote.

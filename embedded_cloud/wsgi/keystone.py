@@ -1,9 +1,10 @@
 import os
 
 from embedded_cloud import keystone_setup
-from embedded_cloud.wsgi import loading, prepare
+from embedded_cloud.wsgi import loading, prepare, saml_schema
 
 prepare()
+saml_schema.defer()
 
 from keystone.server import wsgi  # noqa: E402
 
