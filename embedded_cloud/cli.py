@@ -67,7 +67,7 @@ def _print_status(cloud) -> int:
         elif s.stopped_on_purpose:
             state = "stopped (fault control)"
         elif s.pid is None:
-            state = "not started"
+            state = "stopped" if cloud.state.initialized else "not started"
         else:
             state, dead = "DEAD", dead + 1
         port = f"127.0.0.1:{s.port}" if s.port else ""

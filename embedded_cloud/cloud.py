@@ -280,6 +280,9 @@ class EmbeddedCloud:
         with exclusive(self.layout):
             self.state = State.load(self.layout)
             self._stop_all()
+            # Stopped, not dead: `status` says so, and no PID of them is kept.
+            self.state.processes.clear()
+            self.state.save(self.layout)
             self.say("cloud", "stopped")
 
     def _stop_all(self) -> None:

@@ -56,6 +56,11 @@ def test_down_stops_every_process_and_port_and_a_taken_port_moves_on_the_next_up
     assert_that(cli(root, "down").returncode, equal_to(0))
     assert_that([name for name, p in before.items() if processes.is_alive(p)], equal_to([]))
     assert_that([name for name, port in ports.items() if accepts_connections(port)], equal_to([]))
+    # A cloud stopped by `down` is stopped, not dead.
+    status = cli(root, "status")
+    assert_that((status.returncode, [line.split()[1] for line in status.stdout.splitlines()
+                                     if line.split()[0] in PROCESS_ORDER]),
+                equal_to((0, ["stopped"] * len(PROCESS_ORDER))))
 
     # Somebody else takes Keystone's port while the cloud is down.
     squatter = socket.socket()
