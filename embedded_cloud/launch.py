@@ -25,7 +25,8 @@ from .defects import apply_from_environment
 
 # The services that send heartbeats and serve RPC (nova-manage does neither).
 HEARTBEATING = ("nova-compute", "nova-conductor", "nova-scheduler")
-# The longest an idle RPC listener waits before it sees a stop (oslo.messaging: 5 s).
+# The longest an idle RPC listener or pool thread waits before it sees a stop
+# (oslo.messaging: 5 s, futurist: 1 s).
 STOP_POLL_SECONDS = 0.2
 
 
@@ -53,16 +54,21 @@ def _report_at_once() -> None:
 
 
 def _stop_promptly() -> None:
-    # An idle RPC listener waits up to 5 s in each poll of the broker, and a
-    # stop (SIGTERM) is only seen when that poll returns: a compute that had
-    # been idle for a few seconds took 5 s to stop, nova's graceful shutdown
-    # then ran into graceful_shutdown_timeout and exited without finishing.
-    # Polled every 0.2 s it stops in well under a second, the same graceful
-    # way. Not an option of oslo.messaging's: the module constant its
-    # listener reads on every poll.
+    # Two idle waits of oslo's libraries see a stop only when they time out:
+    # - an idle RPC listener of oslo.messaging waits up to 5 s in each poll
+    #   of the broker, and sees a stop (SIGTERM) only when that poll
+    #   returns: a compute idle for a few seconds took 5 s to stop, and
+    #   nova's graceful shutdown ran into graceful_shutdown_timeout;
+    # - an idle worker thread of futurist's pools waits up to 1 s for work,
+    #   and nova shuts its pools down one after another (wait=True): at
+    #   every stop, and at the start of nova-conductor and nova-scheduler
+    #   (reset before oslo.service would fork workers), 1 s each.
+    # Both are module constants read on every wait, not options.
+    from futurist import _thread
     from oslo_messaging._drivers import amqpdriver
 
     amqpdriver.ACK_REQUEUE_EVERY_SECONDS_MAX = STOP_POLL_SECONDS
+    _thread.ThreadWorker.MAX_IDLE_FOR = STOP_POLL_SECONDS
 
 
 def main() -> None:
