@@ -40,6 +40,8 @@ def epmd_spec(ctx: Ctx) -> ProcessSpec:
 
 def _code_env(base: Path, script: str) -> dict[str, str]:
     """RABBITMQ_PLUGINS_DIR: links to the applications the broker loads (erlang_code.py says why)."""
+    if os.pathsep in str(base):
+        return {}  # RabbitMQ reads the variable as a list of directories
     # The script finds its home from its real path, as we do; erl's real
     # path is <Erlang root>/bin/erl.
     home = Path(os.path.realpath(script)).parent.parent

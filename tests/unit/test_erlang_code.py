@@ -1,9 +1,14 @@
 """The broker's plugins directory: the applications rabbit needs, found from their .app files."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from hamcrest import assert_that, contains_inanyorder, equal_to, is_, none
 
-from embedded_cloud.services import erlang_code
+from embedded_cloud.context import Ctx
+from embedded_cloud.layout import Layout
+from embedded_cloud.services import erlang_code, rabbitmq
+from embedded_cloud.state import State
 
 
 def _app(lib, dir_name, name, needs=(), key="applications"):
@@ -58,3 +63,18 @@ def test_no_directory_when_rabbit_is_not_found(tmp_path):
     dest = tmp_path / "code"
     assert_that(erlang_code.plugins_dir(dest, [tmp_path / "missing"]), is_(none()))
     assert_that(dest.exists(), is_(False))
+
+
+def _broker_env(root):
+    ports = {"rabbitmq": 1, "rabbitmq-dist": 2, "epmd": 3}  # nothing is opened
+    return rabbitmq.spec(Ctx(Layout(root), State(ports=ports))).env
+
+
+def test_the_broker_gets_the_directory_from_the_installed_packages(tmp_path):
+    env = _broker_env(tmp_path / "run")
+    linked = {p.name.split("-")[0] for p in Path(env["RABBITMQ_PLUGINS_DIR"]).iterdir()}
+    assert_that(linked >= {"rabbit", "rabbit_common", "ra", "mnesia", "ssl", "kernel"}, is_(True))
+
+
+def test_a_run_dir_with_a_colon_keeps_debians_plugins_directory(tmp_path):
+    assert_that("RABBITMQ_PLUGINS_DIR" in _broker_env(tmp_path / "a:b"), is_(False))
