@@ -8,12 +8,15 @@ VM: the PID we record is the broker's.
 from __future__ import annotations
 
 import hashlib
+import os
+from pathlib import Path
 
 from ..binaries import require
 from ..context import Ctx
 from ..ports import accepts_connections
 from ..processes import ProcessSpec
 from ..state import written_file
+from . import erlang_code
 from .entry import Service, untimed
 
 NAME = "rabbitmq"
@@ -35,6 +38,18 @@ def epmd_spec(ctx: Ctx) -> ProcessSpec:
     )
 
 
+def _code_env(base: Path, script: str) -> dict[str, str]:
+    """RABBITMQ_PLUGINS_DIR: links to the applications the broker loads (erlang_code.py says why)."""
+    if os.pathsep in str(base):
+        return {}  # RabbitMQ reads the variable as a list of directories
+    # The script finds its home from its real path, as we do; erl's real
+    # path is <Erlang root>/bin/erl.
+    home = Path(os.path.realpath(script)).parent.parent
+    erlang_lib = Path(os.path.realpath(require("erl", "erlang-base"))).parent.parent / "lib"
+    linked = erlang_code.plugins_dir(base / "code", [home / "plugins", erlang_lib])
+    return {"RABBITMQ_PLUGINS_DIR": str(linked)} if linked else {}
+
+
 def spec(ctx: Ctx) -> ProcessSpec:
     base = ctx.layout.datadir(NAME)
     for sub in ("mnesia", "log", "home"):
@@ -42,14 +57,16 @@ def spec(ctx: Ctx) -> ProcessSpec:
     plugins = written_file(base / "enabled_plugins", "[].\n", 0o644)
     conf = written_file(ctx.conf_path("rabbitmq.conf"),
                         "disk_free_limit.absolute = 50MB\nlog.console = true\nlog.file = false\n", 0o644)
+    # RabbitMQ's own script, not Debian's /usr/sbin wrapper that drops to
+    # the rabbitmq user (who could not write into our run directory).
+    script = require("rabbitmq-server", "rabbitmq-server", prefer="/usr/lib/rabbitmq/bin")
     return ProcessSpec(
         name=NAME,
-        # RabbitMQ's own script, not Debian's /usr/sbin wrapper that drops to
-        # the rabbitmq user (who could not write into our run directory).
-        argv=[require("rabbitmq-server", "rabbitmq-server", prefer="/usr/lib/rabbitmq/bin")],
+        argv=[script],
         cwd=base,
         log=ctx.layout.log(NAME),
         env={
+            **_code_env(base, script),
             "HOME": str(base / "home"),
             "RABBITMQ_NODENAME": _node(ctx),
             "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
