@@ -270,7 +270,7 @@ class EmbeddedCloud:
         ctx = self.ctx
         started = []
         for each in services:
-            started.append((each, datetime.now(timezone.utc)))
+            started.append((each, each.since(ctx) if each.since else datetime.now(timezone.utc)))
             self._spawn(each.process(ctx))
         for each, since in started:
             self._await(each.name, functools.partial(each.ready, ctx, since), timeout)

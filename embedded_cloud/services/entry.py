@@ -24,6 +24,9 @@ class Service:
     name: str  # its PID, log and `status` line
     process: Callable[[Ctx], ProcessSpec]
     ready: Ready
+    # The `since` its `ready` gets, read just before the process starts (when
+    # no instance of it runs); None: the time of the start.
+    since: Callable[[Ctx], datetime] | None = None
     ports: tuple[str, ...] = ()  # the ports it owns, chosen free at start-up
     write_config: Callable[[Ctx], None] | None = None  # on every start
     initialise: Callable[[Ctx], None] | None = None  # on a cold start only

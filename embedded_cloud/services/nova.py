@@ -234,16 +234,9 @@ def compute_spec(ctx: Ctx, host: str) -> ProcessSpec:
                    _configs(ctx, "nova.conf", f"{host}.conf"))
 
 
-def reported_since(ctx: Ctx, binary: str, host: str | None, since: datetime) -> bool:
-    """Has `binary` (on `host`, or on any host) sent a heartbeat since `since`?
-
-    The embedded cloud's one heartbeat check. A conductor beats only once its
-    RPC server consumes (a compute started before that loses its first ping
-    and waits nova's fixed 10 s); a compute beats once its start-up is done.
-    Read from the cell database: nova-api may not answer yet. nova stores
-    naive UTC to the second, so a beat in the same second as `since` does
-    not count: it may be from before.
-    """
+def _last_beat(ctx: Ctx, binary: str, host: str | None) -> datetime | None:
+    """The newest heartbeat of `binary` (on `host`, or on any host) in the
+    cell database: naive UTC, to the second, as nova stores it."""
     query = "SELECT MAX(updated_at) FROM nova_cell1.services WHERE `binary` = %s AND deleted = 0"
     args = [binary]
     if host is not None:
@@ -256,8 +249,33 @@ def reported_since(ctx: Ctx, binary: str, host: str | None, since: datetime) -> 
             (beat,) = cursor.fetchone()
     finally:
         connection.close()
+    return beat
+
+
+def reported_since(ctx: Ctx, binary: str, host: str | None, since: datetime) -> bool:
+    """Has `binary` (on `host`, or on any host) sent a heartbeat since `since`?
+
+    The embedded cloud's one heartbeat check. A conductor beats only once its
+    RPC server consumes (a compute started before that loses its first ping
+    and waits nova's fixed 10 s); a compute beats once its start-up is done.
+    Read from the cell database: nova-api may not answer yet. nova stores
+    naive UTC to the second, so a beat in the same second as `since` does
+    not count: it may be from before.
+    """
+    beat = _last_beat(ctx, binary, host)
     floor = since.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None)
     return beat is not None and beat > floor
+
+
+def last_beat_before_start(binary: str, host: str | None = None):
+    """A heartbeat service's `since`: its last beat before it starts, read
+    while no instance of it runs, so any later value is the new instance's.
+    The start's own time would refuse a first beat in the same second (nova
+    stores seconds): a compute restarted in 0.6 s was seen after 1.8 s."""
+    def since(ctx: Ctx) -> datetime:
+        beat = _last_beat(ctx, binary, host)
+        return (beat or datetime(1970, 1, 1)).replace(tzinfo=timezone.utc)
+    return since
 
 
 def providers_reported(ctx: Ctx, since: datetime) -> bool:
@@ -311,9 +329,11 @@ DATABASES = Step("nova databases and cells", run=initialize, after=(SCHEMAS_LOAD
 ZYGOTE_SERVICE = Service(ZYGOTE, zygote_spec, untimed(zygote_ready), write_config=write_config)
 # They authenticate as the nova user as they start, and fork from the zygote.
 _RPC_READY = (rabbitmq.NAME, keystone.CATALOG, ZYGOTE, DATABASES.name)
-CONDUCTOR_SERVICE = Service(CONDUCTOR, conductor_spec, _beats(CONDUCTOR), write_config=write_config,
+CONDUCTOR_SERVICE = Service(CONDUCTOR, conductor_spec, _beats(CONDUCTOR),
+                            since=last_beat_before_start(CONDUCTOR), write_config=write_config,
                             after=_RPC_READY, user=USER)
-SCHEDULER_SERVICE = Service(SCHEDULER, scheduler_spec, _beats(SCHEDULER), write_config=write_config,
+SCHEDULER_SERVICE = Service(SCHEDULER, scheduler_spec, _beats(SCHEDULER),
+                            since=last_beat_before_start(SCHEDULER), write_config=write_config,
                             after=_RPC_READY, user=USER)
 # nova-api needs only its databases to start (it authenticates on its first
 # request): its import overlaps the rest of the start-up.
@@ -325,7 +345,8 @@ API_SERVICE = Service(API, api_spec, untimed(api_ready), ports=(API,), write_con
 def compute_service(host: str) -> Service:
     # It reports its inventory to Placement as it starts, and asks the conductor first.
     return Service(compute_process(host), lambda ctx: compute_spec(ctx, host),
-                   _beats("nova-compute", host), write_config=write_config,
+                   _beats("nova-compute", host), since=last_beat_before_start("nova-compute", host),
+                   write_config=write_config,
                    after=(placement.NAME, CONDUCTOR), user=USER)
 
 

@@ -55,3 +55,17 @@ def test_without_a_host_any_host_of_the_binary_counts(monkeypatch):
     monkeypatch.setattr(nova.mariadb, "connect", lambda ctx: connection)
     assert nova.reported_since(None, "nova-conductor", None, SINCE)
     assert_that(connection.queries[0][1], equal_to(["nova-conductor"]))
+
+
+@pytest.mark.parametrize("last, new, counts", [
+    (datetime(2026, 1, 1, 12, 0, 0), datetime(2026, 1, 1, 12, 0, 0), False),  # no beat since
+    (datetime(2026, 1, 1, 12, 0, 0), datetime(2026, 1, 1, 12, 0, 1), True),
+    (None, datetime(2026, 1, 1, 12, 0, 0), True),  # a new service: its first beat
+])
+def test_a_restart_counts_any_beat_after_the_last_one_before_it(monkeypatch, last, new, counts):
+    # Read while no instance runs: a restarted service's first beat in the
+    # same second as its start counts, unless the old one beat in that second.
+    monkeypatch.setattr(nova.mariadb, "connect", lambda ctx: FakeConnection(last))
+    since = nova.last_beat_before_start("nova-compute", "compute1")(None)
+    monkeypatch.setattr(nova.mariadb, "connect", lambda ctx: FakeConnection(new))
+    assert_that(nova.reported_since(None, "nova-compute", "compute1", since), equal_to(counts))
