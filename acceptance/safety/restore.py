@@ -29,9 +29,10 @@ from dataclasses import replace
 from hamcrest import empty
 from openstack import exceptions as sdk_exceptions
 
-from acceptance.checks.polling import PollPolicy, WaitTimeout, wait_for
+from acceptance.checks.polling import WaitTimeout, wait_for
 from acceptance.cloud.compute import ComputeClient
-from acceptance.cloud.waiters import has_reported_since, quiet_period, wait_for_service_state
+from acceptance.cloud.waiters import (CLOUD_POLL, has_reported_since, quiet_period,
+                                      wait_for_service_state)
 from acceptance.safety.ledger import Ledger, Outstanding, Resource, ServiceChange
 from acceptance.safety.unforce import unforce
 from acceptance.settings import NOVA_REPORT_INTERVAL
@@ -40,9 +41,6 @@ Log = Callable[[str], None]
 StartCompute = Callable[[str], None]
 
 REDELETE_EVERY = 10.0  # seconds; a delete cast to a dead compute is lost, a new one becomes a local delete
-# A delete on a live compute is done in well under a second: look soon, then
-# less often (an even 1 s added most of a second to every scenario's restore).
-DELETE_POLL = PollPolicy(first_interval=0.2, factor=1.5, max_interval=1.0)
 
 
 def restore(
@@ -131,7 +129,9 @@ def _delete_servers(conn, ledger: Ledger, servers: list[Resource], timeout: floa
 
     try:
         wait_for(one_round, empty(), timeout=timeout, what="the suite's servers to be deleted",
-                 policy=DELETE_POLL)
+                 # A delete on a live compute is done in well under a second: an
+                 # even 1 s poll added most of a second to every scenario's restore.
+                 policy=CLOUD_POLL)
     except WaitTimeout:
         problems += [f"server {name} ({server_id}) is still listed {timeout:g} s after its "
                      f"delete ({seen.get(server_id, 'status unknown')}); delete it by hand"

@@ -73,7 +73,7 @@ class _Conn:
 def _restore_servers(tmp_path, monkeypatch, states):
     import acceptance.safety.restore as restore_module
 
-    monkeypatch.setattr(restore_module, "DELETE_POLL", PollPolicy(0.01, 1.0, 0.01))
+    monkeypatch.setattr(restore_module, "CLOUD_POLL", PollPolicy(0.01, 1.0, 0.01))
     lines = []
     with Ledger.open(tmp_path, "k", PREFIX) as ledger:
         for server_id in states:
@@ -114,7 +114,7 @@ def test_a_server_the_cloud_only_soft_deleted_is_force_deleted(tmp_path, monkeyp
     import acceptance.safety.restore as restore_module
 
     monkeypatch.setattr(restore_module, "REDELETE_EVERY", 0.0)
-    monkeypatch.setattr(restore_module, "DELETE_POLL", PollPolicy(0.001, 1.0, 0.001))
+    monkeypatch.setattr(restore_module, "CLOUD_POLL", PollPolicy(0.001, 1.0, 0.001))
     calls, servers = [], {"id-s": SimpleNamespace(id="id-s", status="ACTIVE", task_state=None)}
 
     def get_server(server_id):
