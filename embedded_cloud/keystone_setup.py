@@ -5,7 +5,7 @@ assignments, services and endpoints (catalog.py's plan).
 It runs in keystone's own server process, as a fork made after keystone is
 imported and before its application is built (`run_pending`, called by
 embedded_cloud/wsgi/keystone.py when services/keystone.py's cold-start
-initialisation left the PENDING file): keystone is imported once for the
+initialisation left its SETUP_PENDING file): keystone is imported once for the
 set-up and the server, and the fork keeps the set-up's configuration and
 managers out of the server's own. The same managers the API and
 keystone-manage call write the database directly; catalog.ensure_catalog
