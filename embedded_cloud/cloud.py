@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import signal
 import subprocess
@@ -300,7 +299,7 @@ class EmbeddedCloud:
         """Run nova-manage against this cloud (e.g. ``placement audit``), its
         output captured; the exit code is nova-manage's to interpret."""
         argv = nova.manage_argv(self.ctx, *args)
-        env = {**os.environ, processes.MARKER: str(self.layout.root)}
+        env = processes.command_environment(self.layout.root)
         if self.is_running(nova.ZYGOTE):
             # A fork of the zygote: nova is imported already (about 4 CPU s saved).
             try:

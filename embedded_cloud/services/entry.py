@@ -12,8 +12,9 @@ from typing import Callable, Iterable
 from ..context import Ctx
 from ..processes import ProcessSpec
 
-# ready(ctx, since): is it serving? `since` is when it was started, for a
-# heartbeat-style probe; the others ignore it (see `untimed`).
+# ready(ctx, since): is it serving? `since` is when it was started (or what
+# its Service.since read before the start), for a heartbeat-style probe; the
+# others ignore it (see `untimed`).
 Ready = Callable[[Ctx, datetime], bool]
 
 

@@ -127,22 +127,8 @@ def restore_schemas(ctx: Ctx, log: str, part: str, databases: tuple[str, ...]) -
 
 
 def migrated(ctx: Ctx, databases: tuple[str, ...]) -> bool:
-    """Does every one of them hold a migrated schema (alembic's version row)?"""
-    connection = connect(ctx)
-    try:
-        with connection.cursor() as cursor:
-            for database in databases:
-                cursor.execute("SELECT COUNT(*) FROM information_schema.tables "
-                               "WHERE table_schema = %s AND table_name = 'alembic_version'",
-                               (database,))
-                if not cursor.fetchone()[0]:
-                    return False
-                cursor.execute(f"SELECT COUNT(*) FROM `{database}`.`alembic_version`")
-                if not cursor.fetchone()[0]:
-                    return False
-    finally:
-        connection.close()
-    return True
+    """Does every one of them hold a migrated schema (the migrations' version rows)?"""
+    return all(_version_rows(connect(ctx), database) for database in databases)
 
 
 def save_schemas(ctx: Ctx, log: str, part: str, databases: tuple[str, ...]) -> None:

@@ -320,10 +320,10 @@ def api_ready(ctx: Ctx) -> bool:
 
 
 # Its table entries: the nova processes and the set-up steps around them.
-# A fork of the zygote, which has nova imported: waiting for it costs less
-# than an interpreter of its own importing nova beside it on 2 cores.
 SCHEMAS_LOADED = Step("nova schemas from the cache", run=load_schemas,
                       after=(mariadb.DATABASES_CREATED,), on="cold")
+# nova_setup is a fork of the zygote, which has nova imported: waiting for it
+# costs less than an interpreter of its own importing nova beside it on 2 cores.
 DATABASES = Step("nova databases and cells", run=initialize, after=(SCHEMAS_LOADED.name, ZYGOTE),
                  on="cold", report=("nova databases", "created, cells mapped"))
 ZYGOTE_SERVICE = Service(ZYGOTE, zygote_spec, untimed(zygote_ready), write_config=write_config)
