@@ -20,13 +20,15 @@ import subprocess
 import sys
 
 from acceptance import redaction
+from acceptance.cloud import embedded
 from acceptance.cloud.connection import cloud_access
 from acceptance.cloud.waiters import quiet_period
 from acceptance.safety.ledger import Ledger, LedgerBusy, cloud_key, ledger_path, outstanding_from, read_records
 from acceptance.safety.prefix import new_run_prefix
 from acceptance.safety.preflight import PreflightError, explain
 from acceptance.safety.restore import restore
-from acceptance.settings import DEFAULT_RUN_DIR, EMBEDDED_RUN_DIR_KEY, SettingsError, resolve
+from acceptance.settings import (DEFAULT_RUN_DIR, EMBEDDED_RUN_DIR_KEY, SettingsError, resolve,
+                                 with_embedded_defaults)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,36 +101,34 @@ def _dry_run(path) -> int:
 
 def _cloud(args):
     """(settings, connection factory, start_compute, restore_placement_path)
-    for the cloud chosen as the suite chooses it (acceptance.settings)."""
-    start_compute = None
-    if args.start_compute_command:
-        template = args.start_compute_command
-
-        def start_compute(host: str) -> None:
-            subprocess.run(template.format(host=shlex.quote(host)), shell=True, check=True,
-                           timeout=args.timeout)
-
-    restore_placement_path = None
-    if args.restore_placement_path_command:
-        command = args.restore_placement_path_command
-
-        def restore_placement_path() -> None:
-            subprocess.run(command, shell=True, check=True, timeout=args.timeout)
-
-    given = {"cloud": args.cloud, EMBEDDED_RUN_DIR_KEY: args.embedded_dir}
+    for the cloud chosen as the suite chooses it (acceptance.settings). On the
+    embedded cloud its published commands are the defaults; it is not started."""
+    given = {"cloud": args.cloud, EMBEDDED_RUN_DIR_KEY: args.embedded_dir,
+             "start_compute_command": args.start_compute_command}
     settings = resolve({key: value for key, value in given.items() if value}, os.environ)
-    if not settings.uses_embedded_cloud:
-        return settings, cloud_access(settings).factory(), start_compute, restore_placement_path
+    facts = None
+    if settings.uses_embedded_cloud:
+        try:
+            facts = embedded.facts(settings.embedded_run_dir)
+        except embedded.EmbeddedCloudError as error:
+            raise PreflightError(f"the embedded cloud cannot be read ({error}); pass "
+                                 "--embedded-dir or --cloud NAME") from None
+        settings = with_embedded_defaults(settings, facts.settings,
+                                          facts.nova_setting("DEFAULT.report_interval"))
+    return (settings, cloud_access(settings, facts).factory(),
+            _shell(settings.start_compute_command, args.timeout, host=True),
+            _shell(args.restore_placement_path_command or settings.restore_placement_path_command,
+                   args.timeout, host=False))
 
-    from embedded_cloud.cloud import EmbeddedCloud
 
-    embedded = EmbeddedCloud(settings.embedded_run_dir, progress=lambda line: None)
-    if not embedded.layout.clouds_yaml.exists():
-        raise PreflightError(f"no embedded cloud in {embedded.layout.root}; pass --embedded-dir "
-                             "or --cloud NAME")
-    return (settings, cloud_access(settings, embedded).factory(),
-            start_compute or embedded.start_compute,
-            restore_placement_path or embedded.restore_placement_path)
+def _shell(template: str | None, timeout: float, *, host: bool):
+    """A callable running ``template`` (``{host}`` filled when ``host``), or None."""
+    if template is None:
+        return None
+    if host:
+        return lambda name: subprocess.run(template.format(host=shlex.quote(name)), shell=True,
+                                           check=True, timeout=timeout)
+    return lambda: subprocess.run(template, shell=True, check=True, timeout=timeout)
 
 
 def _fail(message: str) -> int:

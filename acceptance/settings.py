@@ -50,10 +50,13 @@ ENVVARS_CLOUD = "envvars"  # openstacksdk's name for "the cloud in OS_* variable
 DEFAULT_RUN_DIR = ".run/suite"
 EMBEDDED_RUN_DIR_KEY = "embedded_cloud.run_dir"
 # Seconds between a nova-compute's heartbeats ([DEFAULT] report_interval):
-# nova's default on a real cloud; the embedded cloud's own (its
-# embedded_cloud/services/nova.py REPORT_INTERVAL; a unit test keeps them equal).
+# nova's default on a real cloud. The embedded cloud publishes its own
+# (`embedded-cloud facts`), laid in by ``with_embedded_defaults``.
 NOVA_REPORT_INTERVAL = 10.0
-EMBEDDED_REPORT_INTERVAL = 1.0
+# The -D keys whose defaults the embedded cloud publishes (its fault and audit commands).
+EMBEDDED_COMMAND_KEYS = ("stop_compute_command", "kill_compute_command", "start_compute_command",
+                         "cut_placement_path_command", "restore_placement_path_command",
+                         "audit_command")
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,10 @@ class SuiteSettings:
     restore_placement_path_command: str | None = None  # shell command, run as given
     # nova's placement audit (acceptance/cloud/audit.py); the embedded cloud runs its own.
     audit_command: str | None = None  # shell command, {provider} optional
-    # The cloud's heartbeat interval (the default cloud is the embedded one);
-    # resolve() gives a real cloud nova's default.
-    report_interval: float = EMBEDDED_REPORT_INTERVAL
+    # The cloud's heartbeat interval: -D report_interval, else nova's default on
+    # a named cloud; None on the embedded cloud until it publishes its own
+    # (with_embedded_defaults).
+    report_interval: float | None = None
     allow_foreign_servers: bool = False
     run_dir: str = DEFAULT_RUN_DIR
     # The embedded cloud's run directory (-D embedded_cloud.run_dir=DIR);
@@ -174,7 +178,7 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
     if report_interval is not None:
         report_interval = _seconds("report_interval", report_interval)
     else:
-        report_interval = EMBEDDED_REPORT_INTERVAL if cloud is None else NOVA_REPORT_INTERVAL
+        report_interval = None if cloud is None else NOVA_REPORT_INTERVAL
 
     target_host, other_host = text("target_host"), text("other_host")
     if target_host is not None and target_host == other_host:
@@ -201,6 +205,25 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         allow_foreign_servers=_flag("allow_foreign_servers", text("allow_foreign_servers")),
         run_dir=text("run_dir") or DEFAULT_RUN_DIR,
         embedded_run_dir=text(EMBEDDED_RUN_DIR_KEY),
+    )
+
+
+def with_embedded_defaults(settings: SuiteSettings, published: Mapping[str, str],
+                           report_interval: float) -> SuiteSettings:
+    """``settings`` on the embedded cloud, completed with what it published:
+    its fault and audit commands where no -D key gave one, its heartbeat
+    interval unless -D report_interval did. ``auto`` fault control becomes
+    ``embedded`` (the cloud's own commands)."""
+    offered = dict(published)
+    if settings.fault_control == "none":
+        # Switched off: nothing of the cloud's takes a compute down (its audit is no fault).
+        offered = {key: value for key, value in offered.items() if key == "audit_command"}
+    commands = {key: getattr(settings, key) or offered.get(key) for key in EMBEDDED_COMMAND_KEYS}
+    return replace(
+        settings,
+        **commands,
+        fault_control="embedded" if settings.fault_control == "auto" else settings.fault_control,
+        report_interval=settings.report_interval or report_interval,
     )
 
 

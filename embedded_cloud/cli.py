@@ -8,10 +8,13 @@
     embedded-cloud placement-path cut|restore    nova-api's path to Placement
     embedded-cloud env                           shell exports for the openstack CLI
     embedded-cloud nova-manage ARGS...           nova-manage with the cloud's configuration
+    embedded-cloud facts                         JSON for the suite: clouds.yaml, image, nova
+                                                 settings, fault and audit commands
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
@@ -35,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--no-schema-cache", action="store_true",
                     help="a cold start runs every database migration, neither reading nor "
                          "filling the schema cache (as EMBEDDED_CLOUD_SCHEMA_CACHE=off)")
+    up.add_argument("--keep-configuration", action="store_true",
+                    help="start it with the defects and nova options it already has (the "
+                         "suite's start: it must not undo an `up --defect` it is run against)")
     commands.add_parser("down", help="stop every process of the cloud")
     commands.add_parser("status", help="show each process, its PID, port and memory")
     commands.add_parser("env", help="print shell exports for the openstack CLI")
@@ -46,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     manage = commands.add_parser("nova-manage", help="run nova-manage against the cloud, e.g. "
                                                      "placement audit --verbose (its exit code)")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="nova-manage's arguments")
+    commands.add_parser("facts", help="print, as JSON, what a client of the running cloud needs "
+                                      "(the suite reads it; no secret is in it)")
     return parser
 
 
@@ -99,7 +107,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         cloud = EmbeddedCloud(args.run_dir)
-        if args.command == "up":
+        if args.command == "up" and args.keep_configuration:
+            if args.defect or args.nova_option:
+                raise CloudError("--keep-configuration keeps the defects and nova options in "
+                                 "force; give it without --defect and --nova-option")
+            cloud.up()
+        elif args.command == "up":
             from .defects.switch import switch_in_place
 
             from .nova_options import parse
@@ -129,6 +142,13 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(done.stdout)
             sys.stderr.write(done.stderr)
             return done.returncode
+        elif args.command == "facts":
+            from .published import facts
+
+            if not cloud.state.initialized:
+                raise CloudError(f"no embedded cloud was set up in {cloud.layout.root}; "
+                                 "start it with `embedded-cloud up`")
+            print(json.dumps(facts(cloud.layout, cloud.state), indent=2, sort_keys=True))
         elif args.command == "placement-path":
             (cloud.cut_placement_path if args.action == "cut" else cloud.restore_placement_path)()
     except CloudError as error:

@@ -226,12 +226,12 @@ def write_atomically(path, text):
         raise
 
 
-def main(argv=None):
+def main(argv=None, default_features_dir="features", prog="python -m reports.living_spec"):
     parser = argparse.ArgumentParser(
-        prog="python -m reports.living_spec",
+        prog=prog,
         description="Render the .feature files as one HTML page (nothing is executed).")
-    parser.add_argument("features_dir", nargs="?", default="features",
-                        help="directory holding the .feature files (default: features)")
+    parser.add_argument("features_dir", nargs="?", default=str(default_features_dir),
+                        help=f"directory holding the .feature files (default: {default_features_dir})")
     parser.add_argument("-o", "--output", default="spec.html",
                         help="HTML file to write (default: spec.html)")
     args = parser.parse_args(argv)

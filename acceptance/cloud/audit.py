@@ -11,9 +11,10 @@ How it is run:
   nova-manage placement audit --verbose --resource_provider {provider}``.
   With ``{provider}`` (the shell-quoted provider uuid) it runs once per
   provider the scenario touched; without, once for the whole cloud.
-- the embedded cloud: its own nova-manage (``EmbeddedCloud.nova_manage``),
-  once per check, over every provider: they are its two computes, and one
-  process instead of two saves nova-manage's start-up (seconds; see README).
+  The embedded cloud publishes its own (``embedded-cloud nova-manage
+  placement audit --verbose``, no ``{provider}``): once per check, over every
+  provider; they are its two computes, and one process instead of two saves
+  nova-manage's start-up.
 - otherwise it cannot run, and the step says why (``missing``).
 """
 
@@ -28,7 +29,6 @@ from dataclasses import dataclass
 
 from acceptance.settings import AUDIT_EXAMPLE
 
-AUDIT_ARGS = ("placement", "audit", "--verbose")
 NOTHING_FOUND, ORPHANS_FOUND = 0, 3  # nova-manage placement audit's exit codes
 _ORPHAN = re.compile(r"consumer UUID ([0-9a-fA-F-]{36}) on Resource Provider ([0-9a-fA-F-]{36})")
 TIMEOUT_S = 600.0
@@ -67,22 +67,19 @@ class AuditRun:
 class Audit:
     """Runs the auditor over a set of providers; ``missing`` says why it cannot."""
 
-    def __init__(self, *, template: str | None = None, embedded=None,
+    def __init__(self, *, template: str | None = None,
                  runner: Callable = subprocess.run, timeout: float = TIMEOUT_S) -> None:
-        self.template, self.embedded = template, embedded
+        self.template = template
         self._run, self.timeout = runner, timeout
 
     @property
     def missing(self) -> str | None:
-        return None if self.template or self.embedded is not None else NO_AUDIT
+        return None if self.template else NO_AUDIT
 
     def run(self, providers: Iterable[str]) -> list[AuditRun]:
         """One run per provider uuid if the command names ``{provider}``, else one."""
         if self.template is None:
-            if self.embedded is None:
-                raise AuditError(NO_AUDIT)
-            return [self._timed(" ".join(("nova-manage", *AUDIT_ARGS)),
-                                lambda: self.embedded.nova_manage(*AUDIT_ARGS, timeout=self.timeout))]
+            raise AuditError(NO_AUDIT)
         if "{provider}" not in self.template:
             return [self._shell(self.template)]
         return [self._shell(self.template.format(provider=shlex.quote(uuid))) for uuid in sorted(providers)]
@@ -103,7 +100,7 @@ class Audit:
                         time.monotonic() - started)
 
 
-def choose(settings, embedded=None) -> Audit:
-    """The audit the settings ask for: ``audit_command`` first, else the
-    embedded cloud's nova-manage, else none (``missing`` says why)."""
-    return Audit(template=settings.audit_command, embedded=embedded)
+def choose(settings) -> Audit:
+    """The audit the settings ask for (on the embedded cloud, its own unless
+    -D audit_command gave one); ``missing`` says why there is none."""
+    return Audit(template=settings.audit_command)

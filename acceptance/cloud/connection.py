@@ -2,7 +2,8 @@
 
 ``acceptance.settings`` chooses the cloud once: a clouds.yaml entry, the OS_*
 variables (openstacksdk's ``envvars``), or the embedded cloud, which
-``open_cloud`` starts when it is not running. ``CloudAccess`` holds that
+``open_cloud`` starts through its command when it is not running
+(``acceptance.cloud.embedded``). ``CloudAccess`` holds that
 choice; every connection of a run comes from its ``factory``:
 
 * fail fast (the default): short timeouts, no retries -- for the preflight,
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 import openstack
 from openstack.config import OpenStackConfig
 
+from acceptance.cloud import embedded
+from acceptance.cloud.embedded import EmbeddedFacts
 from acceptance.settings import SuiteSettings
 
 API_TIMEOUT = 5.0  # seconds per request, when failing fast
@@ -56,19 +59,17 @@ class CloudAccess:
 
     name: str  # the clouds.yaml entry, "envvars" or the embedded admin cloud
     clouds_yaml: str | None = None  # the embedded cloud's own; None: the usual search path
-    embedded: object | None = None  # the EmbeddedCloud, when the suite runs against it
+    facts: EmbeddedFacts | None = None  # what the embedded cloud published, when it is the one
 
     def factory(self, *, fail_fast: bool = True) -> ConnFactory:
         return connection_factory(self.name, clouds_yaml=self.clouds_yaml, fail_fast=fail_fast)
 
 
-def cloud_access(settings: SuiteSettings, embedded=None) -> CloudAccess:
-    """The access to the cloud ``settings`` chose (``embedded``: the
-    EmbeddedCloud, when that is the one)."""
+def cloud_access(settings: SuiteSettings, facts: EmbeddedFacts | None = None) -> CloudAccess:
+    """The access to the cloud ``settings`` chose (``facts``: the embedded
+    cloud's, when that is the one)."""
     if settings.uses_embedded_cloud:
-        from embedded_cloud.clouds_yaml import ADMIN_CLOUD
-
-        return CloudAccess(ADMIN_CLOUD, str(embedded.layout.clouds_yaml), embedded)
+        return CloudAccess(facts.admin_cloud, facts.clouds_yaml, facts)
     return CloudAccess(settings.cloud)
 
 
@@ -78,15 +79,11 @@ def _stderr(line: str) -> None:
 
 def open_cloud(settings: SuiteSettings, progress: Callable[[str], None] = _stderr) -> CloudAccess:
     """The chosen cloud; the embedded one is started if it is not running
-    (it says so, line by line, through ``progress``)."""
+    (it says so, line by line, through ``progress``). Raises
+    ``EmbeddedCloudError`` when it is not installed or does not start."""
     if not settings.uses_embedded_cloud:
         progress(f"cloud: {settings.cloud} (from {settings.cloud_source})")
         return cloud_access(settings)
-    # Imported here: a run against a real cloud must not need the embedded one.
-    from embedded_cloud.cloud import EmbeddedCloud
-
-    cloud = EmbeddedCloud(settings.embedded_run_dir, progress=progress)
-    progress(f"embedded cloud: {cloud.layout.root} (starting it if it is not running)")
-    cloud.up()
-    return cloud_access(settings, cloud)
-
+    progress(f"embedded cloud: {settings.embedded_run_dir or 'its default run directory'} "
+             "(starting it if it is not running)")
+    return cloud_access(settings, embedded.start(settings.embedded_run_dir, progress))

@@ -3,8 +3,10 @@ path to Placement.
 
 Three ways, chosen by ``-D fault_control``:
 
-- ``embedded``: the embedded cloud's own process control (stop, kill -9,
-  start; the Placement relay in front of nova-api);
+- ``embedded``: the commands the embedded cloud publishes
+  (``embedded-cloud compute stop|kill|start HOST``, ``placement-path
+  cut|restore`` for the relay in front of nova-api), run as ``command`` runs
+  a user's: the suite reaches that cloud only through its command;
 - ``command``: shell templates from the settings, with ``{host}`` replaced by
   the (shell-quoted) compute host, e.g. ``ssh {host} sudo systemctl stop
   nova-compute``; and, optionally, two commands run as given that cut and
@@ -55,43 +57,13 @@ def _refuse(control: FaultControl, capability: str) -> None:
     raise FaultControlError(control.missing(capability) or f"{capability} is not supported")
 
 
-class EmbeddedFaultControl:
-    """The embedded cloud's processes, through its own Python API."""
-
-    name = "embedded"
-
-    def __init__(self, cloud) -> None:
-        self.cloud = cloud  # embedded_cloud.cloud.EmbeddedCloud
-
-    def missing(self, capability: str) -> str | None:
-        return None
-
-    def stop_compute(self, host: str) -> None:
-        self.cloud.stop_compute(host)
-
-    def kill_compute(self, host: str) -> None:
-        self.cloud.kill_compute(host)
-
-    def start_compute(self, host: str) -> None:
-        # Returns after the compute's first heartbeat: its start-up resource
-        # tracker run is done by then.
-        self.cloud.start_compute(host)
-
-    def cut_placement_path(self) -> None:
-        self.cloud.cut_placement_path()
-
-    def restore_placement_path(self) -> None:
-        self.cloud.restore_placement_path()
-
-
 class CommandFaultControl:
     """Shell commands from the settings, one compute host at a time."""
-
-    name = "command"
 
     def __init__(
         self,
         *,
+        name: str = "command",
         stop: str,
         start: str,
         kill: str | None = None,
@@ -100,6 +72,7 @@ class CommandFaultControl:
         timeout: float = 120.0,
         runner=subprocess.run,
     ) -> None:
+        self.name = name
         self.templates = {STOP: stop, START: start, KILL: kill}
         # Not templates: run as given (nova-api's path is not per host).
         self.placement_commands = (cut_placement_path, restore_placement_path)
@@ -191,14 +164,12 @@ class NoFaultControl:
         _refuse(self, CUT_PLACEMENT_PATH)
 
 
-def choose(settings: SuiteSettings, embedded_cloud=None) -> FaultControl:
-    """The fault control the settings ask for; ``embedded_cloud`` is the
-    running EmbeddedCloud when the suite uses one."""
+def choose(settings: SuiteSettings) -> FaultControl:
+    """The fault control the settings ask for. On the embedded cloud the
+    settings carry its published commands (``with_embedded_defaults``)."""
     wanted = settings.fault_control
     if wanted == "auto":
-        if embedded_cloud is not None:
-            wanted = "embedded"
-        elif settings.stop_compute_command and settings.start_compute_command:
+        if settings.stop_compute_command and settings.start_compute_command:
             wanted = "command"
         else:
             return NoFaultControl(
@@ -206,12 +177,11 @@ def choose(settings: SuiteSettings, embedded_cloud=None) -> FaultControl:
                 "and -D start_compute_command=... (templates with {host}) to stop and start a "
                 "compute service"
             )
-    if wanted == "embedded":
-        if embedded_cloud is None:
-            return NoFaultControl("fault_control=embedded needs the embedded cloud")
-        return EmbeddedFaultControl(embedded_cloud)
-    if wanted == "command":
+    if wanted in ("embedded", "command"):
+        if not (settings.stop_compute_command and settings.start_compute_command):
+            return NoFaultControl(f"fault_control={wanted} needs the embedded cloud's commands")
         return CommandFaultControl(
+            name=wanted,
             stop=settings.stop_compute_command,
             start=settings.start_compute_command,
             kill=settings.kill_compute_command,

@@ -14,14 +14,13 @@ from pathlib import Path
 
 from acceptance.cloud import fault_control as faults
 from acceptance.cloud.connection import open_cloud
+from acceptance.cloud.embedded import EmbeddedCloudError
 from acceptance.safety import net as safety
 from acceptance.safety.preflight import fail_cleanly, needs_for
 from acceptance.safety.safe_hosts import ForeignServersError
 from acceptance.scenario.suite import build, log_to_run_dir
-from acceptance.settings import EMBEDDED_RUN_DIR_KEY, SettingsError, resolve
+from acceptance.settings import EMBEDDED_RUN_DIR_KEY, SettingsError, resolve, with_embedded_defaults
 from acceptance.tags import changes_host
-from embedded_cloud.errors import CloudError
-from embedded_cloud.services.nova import SERVICE_DOWN_TIME, UPDATE_RESOURCES_INTERVAL
 from reports.junit import add_properties, report_files
 from reports.junit_skips import add_skip_messages
 from reports.request_counts import junit_properties
@@ -44,13 +43,16 @@ def start(context, say) -> None:
     forget_old_junit_reports(config)
     try:
         cloud = open_cloud(settings, say)
-    except CloudError as error:
+    except EmbeddedCloudError as error:
         fail_cleanly(f"the embedded cloud did not start: {error}")
     except OSError as error:
-        # e.g. the run directory is a file or not writable
-        fail_cleanly(f"the embedded cloud cannot use its run directory ({error}); pass "
-                     f"-D {EMBEDDED_RUN_DIR_KEY}=<a writable directory> or set EMBEDDED_CLOUD_DIR")
-    control = faults.choose(settings, cloud.embedded)
+        # e.g. the command cannot be run
+        fail_cleanly(f"the embedded cloud cannot be started ({error}); pass "
+                     f"-D {EMBEDDED_RUN_DIR_KEY}=<a writable directory> or name a cloud with -D cloud=NAME")
+    if cloud.facts is not None:
+        settings = with_embedded_defaults(settings, cloud.facts.settings,
+                                          cloud.facts.nova_setting("DEFAULT.report_interval"))
+    control = faults.choose(settings)
     try:
         # Preflight, the ledger, SIGINT/SIGTERM handling, and the replay of a
         # ledger an earlier, killed run left against this cloud.
@@ -76,14 +78,16 @@ def start(context, say) -> None:
         f"target host {hosts.target or '-'}, other host {hosts.other or '-'}, "
         f"fault control {control.name}; request log {log_path}"
     )
-    say(cloud_note(settings))
+    say(cloud_note(cloud))
 
 
-def cloud_note(settings) -> str:
+def cloud_note(cloud) -> str:
     """What the cloud's own clean-ups could do to the checks (the report's cloud note)."""
-    if settings.uses_embedded_cloud:
+    if cloud.facts is not None:
+        interval = cloud.facts.nova_setting("DEFAULT.update_resources_interval")
+        down_time = cloud.facts.nova_setting("DEFAULT.service_down_time")
         return (f"cloud note: the embedded nova runs its periodic resource update every "
-                f"{UPDATE_RESOURCES_INTERVAL} s and has service_down_time {SERVICE_DOWN_TIME} s: "
+                f"{interval:g} s and has service_down_time {down_time:g} s: "
                 "what a check sees freed, the operation freed; only forced_down takes a compute down")
     return ("cloud note: nova's periodic resource update (update_available_resource, 60 s by default) "
             "also frees allocations of deleted servers; a step that had to wait for them says so")

@@ -10,7 +10,6 @@ from acceptance.checks.foreign_usage import describe, foreign_changes, without_f
 from acceptance.scenario.step_types import TARGET
 from acceptance.scenario.usage_timeline import PLACEMENT_USAGES, USAGE_TIMELINE
 from acceptance.tags import changes_host
-from embedded_cloud.services.nova import UPDATE_RESOURCES_INTERVAL
 
 TEXT_PLAIN = "text/plain"
 
@@ -123,9 +122,11 @@ def bounded_by_delete(context, probe, what: str):
 
 
 def periodic_note(context, what: str) -> str:
-    if context.suite.settings.uses_embedded_cloud:
+    facts = context.suite.cloud.facts
+    if facts is not None:
+        interval = facts.nova_setting("DEFAULT.update_resources_interval")
         return (f"note: {what} did not match at the first read; the embedded cloud runs nova's "
-                f"periodic clean-up every {UPDATE_RESOURCES_INTERVAL} s, so it did not free them")
+                f"periodic clean-up every {interval:g} s, so it did not free them")
     return (f"note: {what} did not match at the first read; while the suite polled, nova's periodic "
             "clean-up (update_available_resource) could have freed what the check saw")
 

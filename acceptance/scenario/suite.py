@@ -71,8 +71,8 @@ def _admin_check(compute: ComputeClient) -> str | None:
 def _image_id(conn, settings: SuiteSettings, cloud: CloudAccess) -> str:
     if settings.image:
         return conn.image.find_image(settings.image, ignore_missing=False).id
-    if cloud.embedded is not None:
-        return cloud.embedded.state.image_id
+    if cloud.facts is not None:
+        return cloud.facts.image_id
     raise LookupError(f"no image for cloud {cloud.name!r}: pass -D image=NAME_OR_ID")
 
 
@@ -104,5 +104,5 @@ def build(settings: SuiteSettings, cloud: CloudAccess, fault_control: faults.Fau
         image_id=_image_id(conn, settings, cloud),
         is_admin=why_not_admin is None,
         why_not_admin=why_not_admin,
-        audit=audits.choose(settings, cloud.embedded),
+        audit=audits.choose(settings),
     )

@@ -1,6 +1,6 @@
 from xml.etree import ElementTree
 
-from reports.junit import validate
+from tests.reports.junit_schema import validate
 from reports.junit_skips import NOT_RUN, add_skip_messages
 
 REPORT = """<?xml version='1.0' encoding='UTF-8'?>

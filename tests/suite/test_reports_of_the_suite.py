@@ -14,6 +14,7 @@ import re
 import pytest
 
 from reports import junit
+from tests.reports import junit_schema
 from reports.junit_skips import NOT_RUN
 from tests.reports.browser import CHROMIUM, NO_CHROMIUM, looks_rendered, screenshot
 from tests.reports.html_sections import scenarios, table_rows, text_of
@@ -40,7 +41,7 @@ def test_junit_has_one_valid_file_per_feature(suite_run):
     files = junit.report_files(suite_run.behave.junit_dir)
     assert [p.name for p in files] == [f"TESTS-{p.stem}.xml" for p in sorted(FEATURES.glob("*.feature"))]
     for path in files:
-        assert junit.problems(path) == []
+        assert junit_schema.problems(path) == []
 
 
 def test_junit_has_one_timed_testcase_per_scenario_and_examples_row(suite_run):
@@ -131,7 +132,7 @@ def test_report_renders_in_headless_chromium(suite_run, tmp_path_factory):
 def test_every_skip_says_why_in_junit_and_in_the_report(skip_run):
     assert skip_run.returncode == 0, skip_run.output()
     for path in junit.report_files(skip_run.junit_dir):
-        junit.validate(path)
+        junit_schema.validate(path)
     messages = {c["name"]: c["skip_message"] for c in junit_testcases(skip_run.junit_dir)}
     chosen = {name for name, s in SCENARIOS.items() if {"kill", "placement-path"} & set(s.tags)}
     assert len(chosen) == 2

@@ -45,18 +45,6 @@ def test_a_command_without_the_provider_runs_once_for_the_whole_cloud():
     assert runs[0].orphans == [(LEAK, PROVIDER)]
 
 
-def test_the_embedded_cloud_runs_its_own_nova_manage_once():
-    class Cloud:
-        def nova_manage(self, *args, timeout):
-            self.args = args
-            return subprocess.CompletedProcess(args, 0, "", "")
-
-    cloud = Cloud()
-    runs = Audit(embedded=cloud).run(["x", "y"])
-    assert cloud.args == ("placement", "audit", "--verbose")
-    assert runs[0].command == "nova-manage placement audit --verbose" and runs[0].orphans == []
-
-
 def test_without_a_command_or_the_embedded_cloud_it_says_how_to_give_one():
     audit = Audit()
     assert audit.missing == NO_AUDIT and "-D audit_command=" in NO_AUDIT and "{provider}" in NO_AUDIT

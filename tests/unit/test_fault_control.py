@@ -3,7 +3,7 @@ import subprocess
 import pytest
 
 from acceptance.cloud import fault_control as faults
-from acceptance.settings import resolve
+from acceptance.settings import resolve, with_embedded_defaults
 
 STOP = "ssh {host} sudo systemctl stop nova-compute"
 START = "ssh {host} sudo systemctl start nova-compute"
@@ -71,10 +71,34 @@ def test_command_control_says_what_it_cannot_do():
         control.cut_placement_path()
 
 
-def test_auto_chooses_embedded_on_the_embedded_cloud():
-    cloud = object()
-    control = faults.choose(resolve({}, {}), embedded_cloud=cloud)
-    assert isinstance(control, faults.EmbeddedFaultControl) and control.cloud is cloud
+PUBLISHED = {"stop_compute_command": "embedded-cloud compute stop {host}",
+             "start_compute_command": "embedded-cloud compute start {host}",
+             "kill_compute_command": "embedded-cloud compute kill {host}",
+             "cut_placement_path_command": "embedded-cloud placement-path cut",
+             "restore_placement_path_command": "embedded-cloud placement-path restore",
+             "audit_command": "embedded-cloud nova-manage placement audit --verbose"}
+
+
+def test_auto_on_the_embedded_cloud_runs_the_commands_it_published():
+    runner = Recorder()
+    settings = with_embedded_defaults(resolve({}, {}), PUBLISHED, 1.0)
+    control = faults.choose(settings)
+    control._run = runner
+    assert control.name == "embedded" and settings.report_interval == 1.0
+    assert all(control.missing(capability) is None for capability in faults.CAPABILITIES)
+    control.kill_compute("compute1")
+    control.cut_placement_path()
+    assert [command for command, _ in runner.commands] == [
+        "embedded-cloud compute kill compute1", "embedded-cloud placement-path cut"]
+
+
+def test_on_the_embedded_cloud_a_command_given_wins_over_the_published_one():
+    settings = with_embedded_defaults(
+        resolve({"stop_compute_command": STOP, "start_compute_command": START,
+                 "report_interval": "2"}, {}), PUBLISHED, 1.0)
+    assert settings.stop_compute_command == STOP and settings.start_compute_command == START
+    assert settings.kill_compute_command == PUBLISHED["kill_compute_command"]
+    assert settings.report_interval == 2.0
 
 
 def test_auto_chooses_commands_when_both_are_given():
@@ -92,8 +116,11 @@ def test_auto_without_commands_on_a_real_cloud_means_none_with_a_reason():
 
 
 def test_none_is_none_even_on_the_embedded_cloud():
-    control = faults.choose(resolve({"fault_control": "none"}, {}), embedded_cloud=object())
+    settings = with_embedded_defaults(resolve({"fault_control": "none"}, {}), PUBLISHED, 1.0)
+    control = faults.choose(settings)
     assert control.missing(faults.STOP) == "fault control is switched off (-D fault_control=none)"
+    # nova's audit is no fault: it stays
+    assert settings.stop_compute_command is None and settings.audit_command == PUBLISHED["audit_command"]
 
 
 def test_placement_path_commands_run_as_given():

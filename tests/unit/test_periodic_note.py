@@ -3,14 +3,18 @@ periodic clean-up could have freed what it saw."""
 
 from types import SimpleNamespace
 
+from acceptance.cloud.embedded import EmbeddedFacts
 from acceptance.scenario.step_support import bounded_by_delete
 
 
 def context(embedded: bool):
     attached = []
-    settings = SimpleNamespace(uses_embedded_cloud=embedded)
+    # what `embedded-cloud facts` publishes; None on a named cloud
+    facts = EmbeddedFacts("clouds.yaml", "embedded-admin", "image",
+                          nova={"DEFAULT.update_resources_interval": 3600}) if embedded else None
     # behave's attach takes bytes; the note is text.
-    return SimpleNamespace(suite=SimpleNamespace(settings=settings), world=SimpleNamespace(notes=[]),
+    return SimpleNamespace(suite=SimpleNamespace(cloud=SimpleNamespace(facts=facts)),
+                           world=SimpleNamespace(notes=[]),
                            attach=lambda mime, data: attached.append((mime, data.decode("utf-8"))),
                            attached=attached)
 

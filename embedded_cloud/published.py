@@ -1,0 +1,70 @@
+"""What the embedded cloud publishes for its clients: `embedded-cloud facts`.
+
+The suite never imports this package (an import-linter contract in
+pyproject.toml holds it to that). It runs `embedded-cloud up` and then
+`embedded-cloud facts`, and everything it needs of this cloud comes from the
+JSON printed here: where its clouds.yaml is, its image, the nova settings a
+check depends on, and the commands that stop, kill and start a compute, cut
+nova-api's path to Placement and run nova's placement audit. The command
+settings are named as the suite's own `-D` keys, so the suite uses them as a
+real cloud's user passes them.
+
+No secret is published: the passwords stay in clouds.yaml (mode 0600).
+"""
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+from .clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
+from .layout import Layout, venv_bin
+from .services import nova
+from .state import State
+
+FACTS_VERSION = 1
+
+# nova.conf values of this cloud that decide what a check can see
+# (docs: README "The embedded cloud"); `--nova-option` values are laid over them.
+NOVA_SETTINGS = {
+    "DEFAULT.report_interval": nova.REPORT_INTERVAL,
+    "DEFAULT.service_down_time": nova.SERVICE_DOWN_TIME,
+    "DEFAULT.update_resources_interval": nova.UPDATE_RESOURCES_INTERVAL,
+}
+
+
+def _command() -> list[str]:
+    """This environment's `embedded-cloud`, or the module when no script was installed."""
+    script = Path(venv_bin("embedded-cloud"))
+    return [str(script)] if script.exists() else [sys.executable, "-m", "embedded_cloud"]
+
+
+def _template(layout: Layout, *args: str) -> str:
+    # Braces in a path must not read as placeholders of the suite's templates.
+    line = shlex.join([*_command(), "--run-dir", str(layout.root), *args])
+    return line.replace("{", "{{").replace("}", "}}")
+
+
+def facts(layout: Layout, state: State) -> dict:
+    nova_settings = dict(NOVA_SETTINGS)
+    for section, values in state.nova_options.items():
+        for key, value in values.items():
+            nova_settings[f"{section}.{key}"] = value
+    return {
+        "version": FACTS_VERSION,
+        "clouds_yaml": str(layout.clouds_yaml),
+        "admin_cloud": ADMIN_CLOUD,
+        "member_cloud": MEMBER_CLOUD,
+        "image_id": state.image_id,
+        "compute_hosts": list(nova.COMPUTE_HOSTS),
+        "defects": dict(state.defects),
+        "nova": nova_settings,
+        "settings": {
+            "stop_compute_command": _template(layout, "compute", "stop") + " {host}",
+            "kill_compute_command": _template(layout, "compute", "kill") + " {host}",
+            "start_compute_command": _template(layout, "compute", "start") + " {host}",
+            "cut_placement_path_command": _template(layout, "placement-path", "cut"),
+            "restore_placement_path_command": _template(layout, "placement-path", "restore"),
+            "audit_command": _template(layout, "nova-manage", "placement", "audit", "--verbose"),
+        },
+    }
