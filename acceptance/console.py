@@ -54,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_behave(config)
     except (ConfigError, TagExpressionError) as error:
         print(f"{type(error).__name__}: {error}")
+    except BrokenPipeError:
+        # The reader went away (`--steps-catalog | head`): no second error at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 1
 
 

@@ -84,6 +84,7 @@ def open_cloud(settings: SuiteSettings, progress: Callable[[str], None] = _stder
     if not settings.uses_embedded_cloud:
         progress(f"cloud: {settings.cloud} (from {settings.cloud_source})")
         return cloud_access(settings)
+    embedded.require_command()
     progress(f"embedded cloud: {settings.embedded_run_dir or 'its default run directory'} "
              "(starting it if it is not running)")
     return cloud_access(settings, embedded.start(settings.embedded_run_dir, progress))

@@ -64,11 +64,15 @@ def command() -> list[str] | None:
     return [found] if found else None
 
 
-def _base(run_dir: str | None) -> list[str]:
+def require_command() -> list[str]:
     found = command()
     if found is None:
         raise EmbeddedCloudError(NOT_INSTALLED)
-    return [*found, *(["--run-dir", run_dir] if run_dir else [])]
+    return found
+
+
+def _base(run_dir: str | None) -> list[str]:
+    return [*require_command(), *(["--run-dir", run_dir] if run_dir else [])]
 
 
 def start(run_dir: str | None, progress: Callable[[str], None]) -> EmbeddedFacts:
@@ -83,7 +87,8 @@ def start(run_dir: str | None, progress: Callable[[str], None]) -> EmbeddedFacts
             last = line.rstrip() or last
             progress(last)
     if process.returncode != 0:
-        raise EmbeddedCloudError(f"`{COMMAND} up` exited {process.returncode}: {last}")
+        raise EmbeddedCloudError(f"the embedded cloud did not start: `{COMMAND} up` exited "
+                                 f"{process.returncode}: {last}")
     return facts(run_dir)
 
 

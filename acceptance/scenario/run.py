@@ -44,7 +44,7 @@ def start(context, say) -> None:
     try:
         cloud = open_cloud(settings, say)
     except EmbeddedCloudError as error:
-        fail_cleanly(f"the embedded cloud did not start: {error}")
+        fail_cleanly(str(error))
     except OSError as error:
         # e.g. the command cannot be run
         fail_cleanly(f"the embedded cloud cannot be started ({error}); pass "
