@@ -90,15 +90,35 @@ def _print_status(cloud) -> int:
 
 
 def _log_unexpected(args) -> str:
+    """The traceback in the cloud's log; where even that cannot be written, on stderr."""
     import traceback
 
     from .layout import Layout
 
     log = Layout.resolve(args.run_dir).log("embedded-cloud")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "a") as handle:
-        handle.write(traceback.format_exc())
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a") as handle:
+            handle.write(traceback.format_exc())
+    except OSError:
+        return "(no log: the run directory cannot be written)"
     return str(log)
+
+
+def _usable_run_dir(run_dir) -> None:
+    """`up` writes its run directory: one line now if it cannot, not a traceback later."""
+    from .layout import Layout
+
+    root = Layout.resolve(run_dir).root
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / ".writable"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise CloudError(f"the embedded cloud cannot use its run directory {root} "
+                         f"({error.strerror or error}); pass --run-dir DIR or set "
+                         "EMBEDDED_CLOUD_DIR to a writable directory") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     from .cloud import EmbeddedCloud
 
     try:
+        if args.command == "up":
+            _usable_run_dir(args.run_dir)
         cloud = EmbeddedCloud(args.run_dir)
         if args.command == "up" and args.keep_configuration:
             if args.defect or args.nova_option:
