@@ -1,4 +1,8 @@
-"""Placement through openstacksdk's placement proxy."""
+"""Placement through openstacksdk's placement proxy.
+
+Reads are plain GETs on the proxy's adapter: the proxy's own methods for
+usages and allocations came only in openstacksdk 4.16 and 4.21, and the
+suite runs beside the older openstacksdk of a user's other tools."""
 
 from __future__ import annotations
 
@@ -51,16 +55,20 @@ class PlacementClient:
     def usages(self, provider: Provider | str) -> dict[str, int]:
         """GET /resource_providers/{uuid}/usages, e.g. {"VCPU": 1, ...}."""
         uuid = provider.uuid if isinstance(provider, Provider) else provider
-        return dict(self.placement.fetch_resource_provider_usages(uuid).usages or {})
+        return dict(self._get(f"/resource_providers/{uuid}/usages").get("usages") or {})
 
     def reading(self, provider: Provider) -> ProviderReading:
         """GET /resource_providers/{uuid}/allocations: every consumer's
         resources on the provider (their sum is its usages), in one read."""
-        response = self.placement.get(f"/resource_providers/{provider.uuid}/allocations")
-        response.raise_for_status()
-        return ProviderReading.from_allocations(response.json().get("allocations") or {})
+        allocations = self._get(f"/resource_providers/{provider.uuid}/allocations").get("allocations")
+        return ProviderReading.from_allocations(allocations or {})
 
     def allocations_of(self, consumer: str) -> dict[str, dict]:
         """GET /allocations/{consumer}: {rp_uuid: {"resources": {...}, ...}}
         ({} when the consumer holds nothing)."""
-        return dict(self.placement.get_allocation(consumer).allocations or {})
+        return dict(self._get(f"/allocations/{consumer}").get("allocations") or {})
+
+    def _get(self, path: str) -> dict:
+        response = self.placement.get(path)
+        response.raise_for_status()
+        return response.json()
