@@ -20,11 +20,12 @@ import json
 import re
 
 import pytest
+import requests
 from hamcrest import assert_that, contains_string, empty, equal_to, has_item, has_items, is_not
 from openstack import exceptions
 
 from tests.conftest import connect
-from tests.openstack_kit import IMAGE, openstack_cli, wait_until
+from tests.openstack_kit import IMAGE, embedded_cloud_cli, openstack_cli, wait_until
 
 from .kit import unique
 
@@ -210,3 +211,15 @@ def test_resource_providers_and_their_usages(cli, sdk, flavor, client):
     finally:
         sdk.compute.delete_server(server["id"])
         sdk.compute.wait_for_delete(sdk.compute.get_server(server["id"]), wait=60)
+
+
+def test_a_question_the_standin_does_not_know_is_a_404_naming_it_and_a_line_in_status(
+        embedded_cloud, standin_watch):
+    standin_watch.expect("GET", "/v2.0/routers")  # the watch must see it, and lets it pass
+    port = embedded_cloud.state.ports["neutron-standin"]
+    answer = requests.get(f"http://127.0.0.1:{port}/v2.0/routers?name=r1", timeout=10)
+    assert_that(answer.status_code, equal_to(404))
+    assert_that(answer.json()["NeutronError"]["message"], contains_string("GET /v2.0/routers"))
+    status = embedded_cloud_cli(embedded_cloud.layout.root, "status").stdout
+    assert_that(status, contains_string("GET /v2.0/routers?name=r1"))
+    assert_that(status, contains_string("unanswered request"))
