@@ -36,8 +36,12 @@ requirements.txt):
   (empty): a server's show, network info cache and delete.
 - GET /v2.0/extensions: the extensions whose resources it answers.
 
-Shapes follow Neutron's API reference (api-ref: networks, quotas,
-auto-allocated-topology, ports, extensions). Anything else is a 404 that
+Shapes follow Neutron's API reference (openstack/neutron-lib
+api-ref/source/v2/: networks.inc, quotas.inc, auto-topology.inc, ports.inc,
+extensions.inc) and its error body, `{"NeutronError": {type, message,
+detail}}`, from which neutronclient makes its exceptions by status (its
+Conflict is what nova catches). The api-ref lists only 401 and 404 for
+auto-allocated-topology; the 409 is the source's (above). Anything else is a 404 that
 names the request, a line in the log and a line in the record
 (EMBEDDED_NEUTRON_STANDIN_RECORD, one JSON object per line), which
 `embedded-cloud status` prints and the cloud tests check: a new question from
@@ -61,10 +65,12 @@ EMPTY_COLLECTIONS = {
     "/v2.0/security-groups": "security_groups",
     "/v2.0/floatingips": "floatingips",
 }
-# neutron/conf/quota.py (openstack/neutron): DEFAULT_QUOTA_* of the resources
-# a Neutron with ML2, the router and security groups registers.
+# The resources of neutron-lib's api-ref (api-ref/source/v2/quotas.inc) at
+# their defaults, openstack/neutron neutron/conf/quota.py (DEFAULT_QUOTA_*;
+# subnetpool has no option of its own: default_quota, -1, unlimited).
 DEFAULT_QUOTAS = {"network": 100, "subnet": 100, "port": 500, "router": 10, "floatingip": 50,
-                  "security_group": 10, "security_group_rule": 100, "rbac_policy": 10}
+                  "security_group": 10, "security_group_rule": 100, "rbac_policy": 10,
+                  "subnetpool": -1}
 EXTENSIONS = [
     {"alias": alias, "name": name, "description": description,
      "updated": "2016-01-01T10:00:00-00:00", "links": []}
@@ -88,10 +94,9 @@ def _reply(start_response, status: str, body: dict) -> list[bytes]:
     return [payload]
 
 
-def _error(start_response, status: str, kind: str, message: str) -> list[bytes]:
-    # Neutron's error body, which neutronclient turns into its exceptions by status.
-    return _reply(start_response, status,
-                  {"NeutronError": {"type": kind, "message": message, "detail": ""}})
+def _error(kind: str, message: str) -> dict:
+    # Neutron's error body; neutronclient turns it into its exceptions by status.
+    return {"NeutronError": {"type": kind, "message": message, "detail": ""}}
 
 
 def _answer(method: str, path: str):
@@ -105,9 +110,8 @@ def _answer(method: str, path: str):
     if path.startswith(QUOTAS) and "/" not in path[len(QUOTAS):]:
         return "200 OK", {"quota": dict(DEFAULT_QUOTAS)}
     if path.startswith(AUTO_ALLOCATE) and "/" not in path[len(AUTO_ALLOCATE):]:
-        return "409 Conflict", {"NeutronError": {
-            "type": "AutoAllocationFailure",
-            "message": "Deployment error: No default router:external network.", "detail": ""}}
+        return "409 Conflict", _error("AutoAllocationFailure",
+                                      "Deployment error: No default router:external network.")
     if path in ("/", "/v2.0"):
         return "200 OK", {"versions": [{"id": "v2.0", "status": "CURRENT", "links": []}]}
     return None
@@ -143,6 +147,6 @@ def application(environ, start_response):
     print(f"neutron-standin: unanswered {method} {request}", file=sys.stderr, flush=True)
     if os.environ.get(RECORD_ENV):
         record(Path(os.environ[RECORD_ENV]), method, request)
-    return _error(start_response, "404 Not Found", "HTTPNotFound",
-                  f"The Neutron stand-in does not answer {method} {path}: it answers only what "
-                  "nova asks (embedded_cloud/wsgi/neutron_standin.py)")
+    return _reply(start_response, "404 Not Found", _error(
+        "HTTPNotFound", f"The Neutron stand-in does not answer {method} {path}: it answers only "
+                        "what nova asks (embedded_cloud/wsgi/neutron_standin.py)"))
