@@ -67,7 +67,7 @@ EMPTY_COLLECTIONS = {
 }
 # The resources of neutron-lib's api-ref (api-ref/source/v2/quotas.inc) at
 # their defaults, openstack/neutron neutron/conf/quota.py (DEFAULT_QUOTA_*;
-# subnetpool has no option of its own: default_quota, -1, unlimited).
+# subnetpool has no quota_ option: default_quota, -1, neutron/quota/resource.py).
 DEFAULT_QUOTAS = {"network": 100, "subnet": 100, "port": 500, "router": 10, "floatingip": 50,
                   "security_group": 10, "security_group_rule": 100, "rbac_policy": 10,
                   "subnetpool": -1}
