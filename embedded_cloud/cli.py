@@ -2,7 +2,8 @@
 
     embedded-cloud up [--defect SERVICE=NAME] [--nova-option SECTION.KEY=VALUE] [--no-schema-cache]
                                                  start (or find) the cloud
-    embedded-cloud status                        one line per process
+    embedded-cloud status                        one line per process; what the Neutron stand-in
+                                                 could not answer
     embedded-cloud down                          stop every process it started
     embedded-cloud compute stop|kill|start HOST  fault control for one nova-compute
     embedded-cloud placement-path cut|restore    nova-api's path to Placement
@@ -42,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="start it with the defects and nova options it already has (the "
                          "suite's start: it must not undo an `up --defect` it is run against)")
     commands.add_parser("down", help="stop every process of the cloud")
-    commands.add_parser("status", help="show each process, its PID, port and memory")
+    commands.add_parser("status", help="show each process, its PID, port and memory, and the "
+                                               "requests the Neutron stand-in could not answer")
     commands.add_parser("env", help="print shell exports for the openstack CLI")
     compute = commands.add_parser("compute", help="stop, kill -9 or start one nova-compute")
     compute.add_argument("action", choices=("stop", "kill", "start"))
@@ -86,7 +88,19 @@ def _print_status(cloud) -> int:
     print(f"{'total':<24} {'':<24} {'':<13} {'':<16} {total:7.1f} MiB")
     print(describe(cloud.state.defects))
     print(describe_options(cloud.state.nova_options))
+    _print_unanswered(cloud.layout.standin_record)
     return 1 if dead else 0
+
+
+def _print_unanswered(record, last: int = 5) -> None:
+    """What nova asked that the Neutron stand-in could not answer: a count and the last few."""
+    from .wsgi.neutron_standin import unanswered
+
+    requests = unanswered(record)
+    print(f"neutron-standin: {len(requests)} unanswered request{'' if len(requests) == 1 else 's'}"
+          + (f" ({record}), the last {min(last, len(requests))}:" if requests else ""))
+    for request in requests[-last:]:
+        print(f"    {request['at']} {request['method']} {request['path']}")
 
 
 def _log_unexpected(args) -> str:

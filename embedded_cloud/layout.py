@@ -41,6 +41,11 @@ class Layout:
         return self.root / "clouds.yaml"
 
     @property
+    def standin_record(self) -> Path:
+        """The requests the Neutron stand-in could not answer (wsgi/neutron_standin.py)."""
+        return self.root / "neutron-standin-unanswered.jsonl"
+
+    @property
     def etc(self) -> Path:
         return self.root / "etc"
 

@@ -7,7 +7,9 @@ is stored the first time it is migrated and replayed instead of migrating
 after that:
 
     nova.sql, placement.sql   mariadb-dump --no-data, plus the version rows
-    keystone.db, glance.db    the sqlite file right after db_sync, before any data
+    keystone.db               the sqlite file right after db_sync, before any data
+    glance.db                 the same after db_sync and db_load_metadefs (glance's
+                              shipped definitions, the same for every cloud)
 
 No per-cloud data: no cell mappings, users, endpoints, passwords, ports or
 paths. The key is the installed versions of the services and MariaDB plus a

@@ -15,11 +15,17 @@ import pytest
 from openstack.config import loader
 
 from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
+from embedded_cloud.layout import DEFAULT_RUN_DIR
 
 PROJECT = Path(__file__).resolve().parents[1]
 # TEST_CLOUD_DIR: another directory, so that two pytest sessions on one
 # checkout do not share (and stop) each other's cloud.
 SESSION_CLOUD_DIR = Path(os.environ.get("TEST_CLOUD_DIR") or PROJECT / ".run" / "test-cloud")
+# The defect tests' own cloud (tests/defects), on the other xdist worker.
+DEFECTS_CLOUD_DIR = PROJECT / ".run" / "defects-tests"
+# The test packages whose tests use clouds: each such test fails when the
+# Neutron stand-in of a cloud it may use could not answer a request meanwhile.
+CLOUD_TEST_PACKAGES = ("tests/cloud/", "tests/safety/", "tests/suite/", "tests/defects/")
 
 
 def connect(clouds_yaml: Path, cloud: str = ADMIN_CLOUD, **versions) -> openstack.connection.Connection:
@@ -36,6 +42,36 @@ def embedded_cloud():
     cloud.up()
     yield cloud
     cloud.down()
+
+
+@pytest.fixture
+def standin_run_dirs() -> list[Path]:
+    """The clouds a test may use: the session's and those the tests start in .run/ (not
+    the user's own .run/cloud, nor the defect tests', which override this fixture)."""
+    others = (PROJECT / ".run").glob("*") if (PROJECT / ".run").is_dir() else []
+    skipped = {DEFAULT_RUN_DIR, DEFECTS_CLOUD_DIR}
+    return sorted({SESSION_CLOUD_DIR, *(d for d in others if d.is_dir() and d not in skipped)})
+
+
+@pytest.fixture(autouse=True)
+def standin_watch(request):
+    """A cloud test fails if a Neutron stand-in it may have used could not answer a
+    request during it (tests/standin_watch.py); `standin_watch.expect(...)` for one it
+    provokes on purpose."""
+    if not request.node.nodeid.startswith(CLOUD_TEST_PACKAGES):
+        yield None
+        return
+    from tests.standin_watch import StandinWatch
+
+    watch = StandinWatch(request.getfixturevalue("standin_run_dirs"))
+    yield watch
+    # Clouds the test made in its own tmp_path (schema cache tests) count too.
+    tmp = request.node.funcargs.get("tmp_path")
+    problems = watch.problems([d for d in tmp.iterdir() if d.is_dir()] if tmp else [])
+    if problems:
+        pytest.fail("the Neutron stand-in: " + "; ".join(problems) + ". Nova or a client asked "
+                    "what it does not answer: answer it as Neutron does in "
+                    "embedded_cloud/wsgi/neutron_standin.py, or find who asks", pytrace=False)
 
 
 class FollowingConnection:

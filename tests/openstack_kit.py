@@ -64,3 +64,14 @@ def os_environment(clouds_yaml: Path, cloud: str = "embedded-admin") -> dict[str
         "OS_IDENTITY_API_VERSION": str(entry["identity_api_version"]),
         "OS_INTERFACE": entry["interface"],
     }
+
+
+def openstack_cli(clouds_yaml: Path, *args: str, compute_version: str | None = None,
+                  cloud: str = "embedded-admin", timeout: float = 180) -> subprocess.CompletedProcess:
+    """The `openstack` CLI of .venv as a user runs it on the cloud's clouds.yaml (no OS_*
+    settings of this shell), at its default compute microversion unless one is given."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OS_")}
+    version = ["--os-compute-api-version", compute_version] if compute_version else []
+    return subprocess.run([str(PROJECT / ".venv/bin/openstack"), "--os-cloud", cloud, *version, *args],
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**env, "OS_CLIENT_CONFIG_FILE": str(clouds_yaml)})

@@ -1,4 +1,10 @@
-"""Glance: the image every test server boots from (file store, sqlite)."""
+"""Glance: the image every test server boots from (file store, sqlite), and its metadefs.
+
+A cold start migrates glance's database and loads the metadata definitions
+glance ships (`glance-manage db_load_metadefs`, the JSON files the glance
+wheel installs under the virtualenv's etc/glance/metadefs), as a real
+deployment does; both are kept in the schema cache as one glance.db.
+"""
 from __future__ import annotations
 
 import shutil
@@ -27,9 +33,11 @@ def write_config(ctx: Ctx) -> None:
     paste.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(venv_prefix() / "etc/glance/glance-api-paste.ini", paste)
     written_file(_conf(ctx), ini({
-        # node_staging_uri defaults to file:///tmp/staging/, shared by every glance on the machine.
+        # node_staging_uri defaults to file:///tmp/staging/, shared by every glance on the
+        # machine; metadata_source_path to /etc/glance/metadefs/ (the wheel's are in the venv).
         "DEFAULT": {"debug": False, "enabled_backends": "fs:file",
-                    "node_staging_uri": f"file://{data / 'staging'}"},
+                    "node_staging_uri": f"file://{data / 'staging'}",
+                    "metadata_source_path": metadefs()},
         "database": {"connection": f"sqlite:///{db(ctx)}"},
         # Single-store options, unused with enabled_backends, but their defaults
         # are under /etc/glance and /var/lib/glance.
@@ -47,6 +55,10 @@ def write_config(ctx: Ctx) -> None:
     }))
 
 
+def metadefs():
+    return venv_prefix() / "etc/glance/metadefs"
+
+
 def db(ctx: Ctx):
     return ctx.layout.datadir(NAME) / "glance.db"
 
@@ -55,8 +67,9 @@ def initialize(ctx: Ctx) -> None:
     ctx.layout.datadir(NAME).mkdir(parents=True, exist_ok=True)
     if schema_cache.restore_sqlite(ctx, "glance-manage", "glance.db", db(ctx)):
         return
-    ctx.run("glance-manage", launch_argv("glance-manage", "glance.cmd.manage:main",
-                                         "--config-file", str(_conf(ctx)), "db_sync"))
+    for command in ("db_sync", "db_load_metadefs"):
+        ctx.run("glance-manage", launch_argv("glance-manage", "glance.cmd.manage:main",
+                                             "--config-file", str(_conf(ctx)), command))
     schema_cache.save_sqlite(ctx, "glance-manage", "glance.db", db(ctx))
 
 

@@ -4,8 +4,6 @@ and comes back, and the openstack CLI works with the clouds.yaml it writes."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import time
 
 import pytest
@@ -14,9 +12,9 @@ from hamcrest import assert_that, equal_to, has_entries, has_items, is_not
 from embedded_cloud.ports import accepts_connections
 from embedded_cloud.services.nova import REPORT_INTERVAL
 
-from tests.openstack_kit import boot, wait_until
+from tests.openstack_kit import boot, openstack_cli, wait_until
 
-from .kit import PROJECT, allocations, compute_service, provider_id, service_state, unique
+from .kit import allocations, compute_service, provider_id, service_state, unique
 
 FLAVOR_RESOURCES = {"VCPU": 1, "MEMORY_MB": 64, "DISK_GB": 1}
 
@@ -86,11 +84,7 @@ def test_nova_apis_path_to_placement_can_be_cut_and_restored(embedded_cloud):
 
 def test_the_openstack_cli_uses_the_written_clouds_yaml(embedded_cloud):
     def openstack(*args):
-        result = subprocess.run(
-            [str(PROJECT / ".venv/bin/openstack"), "--os-cloud", "embedded-admin", *args, "-f", "json"],
-            capture_output=True, text=True, timeout=120,
-            env={**os.environ, "OS_CLIENT_CONFIG_FILE": str(embedded_cloud.layout.clouds_yaml)},
-        )
+        result = openstack_cli(embedded_cloud.layout.clouds_yaml, *args, "-f", "json")
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
 

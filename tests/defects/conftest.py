@@ -10,9 +10,15 @@ import pytest
 from embedded_cloud.defects.choice import choose
 from embedded_cloud.services.nova import API, COMPUTE_HOSTS, compute_process
 
-from .kit import PROJECT, Cloud
+from tests.conftest import DEFECTS_CLOUD_DIR as RUN_DIR
 
-RUN_DIR = PROJECT / ".run" / "defects-tests"
+from .kit import Cloud
+
+
+@pytest.fixture
+def standin_run_dirs():
+    """The Neutron stand-in these tests may use is their own cloud's (tests/conftest.py)."""
+    return [RUN_DIR]
 
 
 # Package scope: this cloud (restarted with defects) is stopped as soon as the
