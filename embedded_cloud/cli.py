@@ -104,7 +104,10 @@ def main(argv: list[str] | None = None) -> int:
 
             from .nova_options import parse
 
+            from .nova_option_names import check
+
             defects, nova_options = _defects(args.defect), parse(args.nova_option)
+            check(nova_options)  # before anything starts: nova would ignore an unknown one
             if args.no_schema_cache:
                 from . import schema_cache
 
