@@ -172,6 +172,10 @@ class EmbeddedCloud:
             if (self.healthy() and wanted_defects == self.state.defects
                     and wanted_options == self.state.nova_options):
                 self.say("cloud", f"already running ({self.layout.root})")
+                if self.state.nova_settings != nova.published_settings(wanted_options):
+                    # A cloud started before its settings were published.
+                    self.state.nova_settings = nova.published_settings(wanted_options)
+                    self.state.save(self.layout)
                 return
             if any(self.is_running(n) for n in PROCESS_ORDER):
                 self.say("cloud", "found a partly running cloud: restarting it")
@@ -182,6 +186,7 @@ class EmbeddedCloud:
             self.layout.make()
             self.state.defects = wanted_defects
             self.state.nova_options = wanted_options
+            self.state.nova_settings = nova.published_settings(wanted_options)
             self.state.stopped_on_purpose = []
             for user in ("admin", catalog.MEMBER_USER, *SERVICE_USERS):
                 self.state.password(user)

@@ -43,6 +43,10 @@ class State:
     defects: dict[str, str] = field(default_factory=dict)
     # nova.conf options laid over the cloud's own (`up --nova-option`)
     nova_options: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Published for the acceptance suite (its cloud note and the adaptations it
+    # makes): the nova settings it depends on that this cloud sets, its own and
+    # the options', {"SECTION.key": value} (services/nova.py PUBLISHED).
+    nova_settings: dict[str, str] = field(default_factory=dict)
     image_id: str | None = None
     # services the fault controls stopped on purpose: not reported as dead
     stopped_on_purpose: list[str] = field(default_factory=list)

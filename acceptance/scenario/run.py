@@ -14,6 +14,7 @@ from pathlib import Path
 
 from acceptance.cloud import fault_control as faults
 from acceptance.cloud.connection import open_cloud
+from acceptance.cloud.nova_settings import cloud_note
 from acceptance.safety import net as safety
 from acceptance.safety.preflight import fail_cleanly, needs_for
 from acceptance.safety.safe_hosts import ForeignServersError
@@ -21,7 +22,6 @@ from acceptance.scenario.suite import build, log_to_run_dir
 from acceptance.settings import EMBEDDED_RUN_DIR_KEY, SettingsError, resolve
 from acceptance.tags import changes_host
 from embedded_cloud.errors import CloudError
-from embedded_cloud.services.nova import SERVICE_DOWN_TIME, UPDATE_RESOURCES_INTERVAL
 from reports.junit import add_properties, report_files
 from reports.junit_skips import add_skip_messages
 from reports.request_counts import junit_properties
@@ -76,17 +76,7 @@ def start(context, say) -> None:
         f"target host {hosts.target or '-'}, other host {hosts.other or '-'}, "
         f"fault control {control.name}; request log {log_path}"
     )
-    say(cloud_note(settings))
-
-
-def cloud_note(settings) -> str:
-    """What the cloud's own clean-ups could do to the checks (the report's cloud note)."""
-    if settings.uses_embedded_cloud:
-        return (f"cloud note: the embedded nova runs its periodic resource update every "
-                f"{UPDATE_RESOURCES_INTERVAL} s and has service_down_time {SERVICE_DOWN_TIME} s: "
-                "what a check sees freed, the operation freed; only forced_down takes a compute down")
-    return ("cloud note: nova's periodic resource update (update_available_resource, 60 s by default) "
-            "also frees allocations of deleted servers; a step that had to wait for them says so")
+    say(cloud_note(suite.nova_settings))
 
 
 def changes_a_host(context) -> bool:
