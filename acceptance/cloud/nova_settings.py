@@ -26,6 +26,8 @@ NOVA_DEFAULTS = {
     "DEFAULT.shelved_offload_time": "0",
 }
 PERIODIC_DEFAULT = 60  # update_resources_interval = 0: oslo.service's default periodic spacing
+# Far longer than any bounded wait of the suite (timeout.delete_frees, 15 s).
+PERIODIC_FAR_OFF = 600
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,13 @@ class NovaSettings:
         if interval is None or interval < 0:
             return None
         return interval or PERIODIC_DEFAULT
+
+    @property
+    def periodic_far_off(self) -> bool:
+        """Known to run nova's periodic clean-up never, or too seldom to free
+        something while a check waits."""
+        interval = self.periodic_interval
+        return self.known and (interval is None or interval >= PERIODIC_FAR_OFF)
 
     @property
     def soft_deletes(self) -> bool | None:
@@ -102,7 +111,7 @@ def cloud_note(settings: NovaSettings) -> str:
     interval = settings.value("DEFAULT.update_resources_interval")
     parts.append(f"update_resources_interval={interval} ("
                  + (f"nova's periodic clean-up runs every {periodic} s" if periodic else "no periodic clean-up")
-                 + (": what a check sees freed, the operation freed)" if periodic is None or periodic > 600
+                 + (": what a check sees freed, the operation freed)" if settings.periodic_far_off
                     else ": a step that had to wait for a freeing says it could have done it)"))
     parts.append(f"service_down_time={settings.value('DEFAULT.service_down_time')}, "
                  f"report_interval={settings.value('DEFAULT.report_interval')}")

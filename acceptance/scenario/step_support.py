@@ -121,14 +121,10 @@ def bounded_by_delete(context, probe, what: str):
     return counted
 
 
-# Longer than any bounded wait of the suite (timeout.delete_frees, 15 s).
-PERIODIC_FAR_OFF = 600
-
-
 def periodic_note(context, what: str) -> str:
-    interval = context.suite.nova_settings.periodic_interval
-    if context.suite.nova_settings.known and (interval is None or interval >= PERIODIC_FAR_OFF):
-        when = f"every {interval} s" if interval else "never"
+    nova = context.suite.nova_settings
+    if nova.periodic_far_off:
+        when = f"every {nova.periodic_interval} s" if nova.periodic_interval else "never"
         return (f"note: {what} did not match at the first read; this cloud runs nova's "
                 f"periodic clean-up {when}, so it did not free them")
     return (f"note: {what} did not match at the first read; while the suite polled, nova's periodic "
