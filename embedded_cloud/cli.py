@@ -120,19 +120,16 @@ def _log_unexpected(args) -> str:
 
 
 def _usable_run_dir(run_dir) -> None:
-    """`up` writes its run directory: one line now if it cannot, not a traceback later."""
+    """`up` writes its run directory: one line now if it cannot, not a traceback
+    later. Nothing is created here: the nearest directory that exists must be writable."""
     from .layout import Layout
 
     root = Layout.resolve(run_dir).root
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        probe = root / ".writable"
-        probe.touch()
-        probe.unlink()
-    except OSError as error:
-        raise CloudError(f"the embedded cloud cannot use its run directory {root} "
-                         f"({error.strerror or error}); pass --run-dir DIR or set "
-                         "EMBEDDED_CLOUD_DIR to a writable directory") from None
+    existing = next(path for path in (root, *root.parents) if path.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        why = "not a directory" if not existing.is_dir() else "not writable"
+        raise CloudError(f"the embedded cloud cannot use its run directory {root} ({existing} is "
+                         f"{why}); pass --run-dir DIR or set EMBEDDED_CLOUD_DIR to a writable directory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
 
             from .nova_options import parse
 
+            from .nova_option_names import check
+
             defects, nova_options = _defects(args.defect), parse(args.nova_option)
+            check(nova_options)  # before anything starts: nova would ignore an unknown one
             if args.no_schema_cache:
                 from . import schema_cache
 

@@ -24,14 +24,6 @@ from .state import State
 
 FACTS_VERSION = 1
 
-# nova.conf values of this cloud that decide what a check can see
-# (docs: README "The embedded cloud"); `--nova-option` values are laid over them.
-NOVA_SETTINGS = {
-    "DEFAULT.report_interval": nova.REPORT_INTERVAL,
-    "DEFAULT.service_down_time": nova.SERVICE_DOWN_TIME,
-    "DEFAULT.update_resources_interval": nova.UPDATE_RESOURCES_INTERVAL,
-}
-
 
 def _command() -> list[str]:
     """This environment's `embedded-cloud`, or the module when no script was installed."""
@@ -46,10 +38,6 @@ def _template(layout: Layout, *args: str) -> str:
 
 
 def facts(layout: Layout, state: State) -> dict:
-    nova_settings = dict(NOVA_SETTINGS)
-    for section, values in state.nova_options.items():
-        for key, value in values.items():
-            nova_settings[f"{section}.{key}"] = value
     return {
         "version": FACTS_VERSION,
         "clouds_yaml": str(layout.clouds_yaml),
@@ -58,7 +46,8 @@ def facts(layout: Layout, state: State) -> dict:
         "image_id": state.image_id,
         "compute_hosts": list(nova.COMPUTE_HOSTS),
         "defects": dict(state.defects),
-        "nova": nova_settings,
+        # the nova settings that decide what a check can see (docs/nova-options.md)
+        "nova": nova.published_settings(state.nova_options),
         "settings": {
             "stop_compute_command": _template(layout, "compute", "stop") + " {host}",
             "kill_compute_command": _template(layout, "compute", "kill") + " {host}",

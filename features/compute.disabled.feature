@@ -10,6 +10,7 @@ Feature: A disabled compute service is not a down one
     And a flavor for the suite's servers
     And the Placement usages of every compute host are recorded as the baseline
 
+  @live-host-delete
   Scenario: Deleting a server on a disabled host is an ordinary delete
     Given the server "resident" is ACTIVE on the target host
     When the compute service of the target host is disabled with the reason "acceptance suite: disabled is not down"

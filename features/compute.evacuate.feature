@@ -52,6 +52,7 @@ Feature: Evacuating a server off a dead compute host leaves nothing behind in Pl
     And the usages of the server "evacuee"'s host rose by exactly its flavor
     And nova's placement audit finds nothing orphaned on the hosts the scenario touched
 
+  @live-host-delete
   Scenario: Deleting an evacuated server while its source host is down frees both hosts
     Given the server "evacuee" is ACTIVE on the target host
     When nova-compute on the target host is stopped and its service is forced down

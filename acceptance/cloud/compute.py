@@ -81,6 +81,16 @@ class ComputeClient:
     def shelve(self, server_id: str) -> None:
         self._action(server_id, {"shelve": None}, UNSHELVE_TO_HOST_MICROVERSION)
 
+    def shelve_offload(self, server_id: str) -> bool:
+        """Offload a SHELVED server (admin, ``shelveOffload``); False when nova
+        answers 409: its task state moved on (the cloud's own periodic offload
+        started first), and the wait that follows decides."""
+        try:
+            self.compute.shelve_offload_server(server_id)
+        except exceptions.ConflictException:
+            return False
+        return True
+
     def unshelve(self, server_id: str, host: str) -> None:
         self._action(server_id, {"unshelve": {"host": host}}, UNSHELVE_TO_HOST_MICROVERSION)
 

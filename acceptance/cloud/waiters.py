@@ -8,7 +8,7 @@ silence, whose length is known, polls evenly (``SILENCE_POLL``).
 
 from __future__ import annotations
 
-from hamcrest import empty, greater_than, has_properties, has_property, is_in
+from hamcrest import any_of, empty, greater_than, has_properties, has_property, is_in
 from hamcrest.core.base_matcher import BaseMatcher
 from openstack import exceptions
 
@@ -188,6 +188,28 @@ def wait_for_server_settled_on(compute: ComputeClient, server_id: str, status: s
         has_properties(status=status, compute_host=host, task_state=None),
         timeout=timeout,
         what=f"server {server_id} to be {status} on {host or 'no host'}",
+        policy=CLOUD_POLL,
+    )
+
+
+# Where a shelve ends: offloaded at once (nova's default shelved_offload_time
+# = 0), kept on its host (any other value), or failed.
+SHELVED, SHELVED_OFFLOADED = "SHELVED", "SHELVED_OFFLOADED"
+
+
+def wait_for_shelve_done(compute: ComputeClient, server_id: str, timeout: float):
+    """The server once its shelve is over: SHELVED_OFFLOADED, or SHELVED
+    with no task (kept), or ERROR. nova's ``_shelve_instance``
+    (nova/compute/manager.py) saves SHELVED with task state
+    ``shelving_offloading`` when it offloads at once, and with none only when
+    it keeps the server: so a settled SHELVED is known at once, not after a
+    timeout."""
+    return wait_for(
+        lambda: compute.server_or_none(server_id),
+        any_of(has_properties(status=is_in((SHELVED, SHELVED_OFFLOADED)), task_state=None),
+               has_property("status", "ERROR")),
+        timeout=timeout,
+        what=f"server {server_id} to be shelved",
         policy=CLOUD_POLL,
     )
 

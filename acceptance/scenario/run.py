@@ -15,6 +15,7 @@ from pathlib import Path
 from acceptance.cloud import fault_control as faults
 from acceptance.cloud.connection import open_cloud
 from acceptance.cloud.embedded import EmbeddedCloudError
+from acceptance.cloud.nova_settings import cloud_note
 from acceptance.safety import net as safety
 from acceptance.safety.preflight import fail_cleanly, needs_for
 from acceptance.safety.safe_hosts import ForeignServersError
@@ -78,19 +79,7 @@ def start(context, say) -> None:
         f"target host {hosts.target or '-'}, other host {hosts.other or '-'}, "
         f"fault control {control.name}; request log {log_path}"
     )
-    say(cloud_note(cloud))
-
-
-def cloud_note(cloud) -> str:
-    """What the cloud's own clean-ups could do to the checks (the report's cloud note)."""
-    if cloud.facts is not None:
-        interval = cloud.facts.nova_setting("DEFAULT.update_resources_interval")
-        down_time = cloud.facts.nova_setting("DEFAULT.service_down_time")
-        return (f"cloud note: the embedded nova runs its periodic resource update every "
-                f"{interval:g} s and has service_down_time {down_time:g} s: "
-                "what a check sees freed, the operation freed; only forced_down takes a compute down")
-    return ("cloud note: nova's periodic resource update (update_available_resource, 60 s by default) "
-            "also frees allocations of deleted servers; a step that had to wait for them says so")
+    say(cloud_note(suite.nova_settings))
 
 
 def changes_a_host(context) -> bool:

@@ -15,6 +15,7 @@ from acceptance.cloud.compute import ComputeClient
 from acceptance.cloud.connection import CloudAccess
 from acceptance.cloud.flavors import Flavors
 from acceptance.cloud.hosts import Hosts, choose_hosts
+from acceptance.cloud.nova_settings import NovaSettings
 from acceptance.cloud.placement import PlacementClient
 from acceptance.cloud.request_log import RequestCounter, ServiceResolver, catalog_endpoints
 from acceptance.settings import SuiteSettings
@@ -43,6 +44,8 @@ class Suite:
     junit_properties: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     skip_reasons: dict[str, str] = field(default_factory=dict)  # scenario name -> why
     audit: audits.Audit | None = None  # nova-manage placement audit (acceptance/cloud/audit.py)
+    # The cloud's nova settings, where it publishes them (the embedded cloud does).
+    nova_settings: NovaSettings = field(default_factory=NovaSettings)
 
 
 def log_to_run_dir(run_dir: str) -> Path:
@@ -105,4 +108,5 @@ def build(settings: SuiteSettings, cloud: CloudAccess, fault_control: faults.Fau
         is_admin=why_not_admin is None,
         why_not_admin=why_not_admin,
         audit=audits.choose(settings),
+        nova_settings=NovaSettings(dict(cloud.facts.nova)) if cloud.facts else NovaSettings(),
     )

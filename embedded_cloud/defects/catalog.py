@@ -31,6 +31,8 @@ DEFECTS: dict[str, Defect] = {d.name: d for d in (
            "a restarted source host keeps the allocations of the servers evacuated off it"),
     Defect("unshelve-claims-old-host", "nova-compute", "unshelve_claims_old_host",
            "unshelving claims the flavor on the host the server was shelved from"),
+    Defect("shelve-offload-keeps-allocations", "nova-compute", "shelve_offload_keeps_allocations",
+           "offloading a server that stayed SHELVED keeps its allocations"),
 )}
 
 

@@ -41,6 +41,30 @@ SERVICE_DOWN_TIME = 300
 # servers too; run it far less often than any wait of the suite, so that what
 # a check sees freed was freed by the operation it checks, not by a clean-up.
 UPDATE_RESOURCES_INTERVAL = 3600
+# The cloud's own values of the settings below; nova's defaults for the rest.
+OWN_SETTINGS = {"DEFAULT": {"report_interval": REPORT_INTERVAL, "service_down_time": SERVICE_DOWN_TIME,
+                            "update_resources_interval": UPDATE_RESOURCES_INTERVAL}}
+# The nova settings that decide what the acceptance suite can see
+# (docs/nova-options.md). The cloud publishes the ones it sets, its own and
+# `--nova-option`'s (`embedded-cloud facts`, embedded_cloud/published.py): the
+# suite reads that data, never this module.
+PUBLISHED = ("DEFAULT.report_interval", "DEFAULT.service_down_time", "DEFAULT.update_resources_interval",
+             "DEFAULT.reclaim_instance_interval", "DEFAULT.shelved_offload_time",
+             "DEFAULT.shelved_poll_interval", "DEFAULT.running_deleted_instance_action",
+             "DEFAULT.running_deleted_instance_poll_interval", "DEFAULT.running_deleted_instance_timeout",
+             "compute.resource_provider_association_refresh",
+             "compute.consecutive_build_service_disable_threshold", "filter_scheduler.enabled_filters")
+
+
+def published_settings(nova_options: dict[str, dict[str, str]]) -> dict[str, str]:
+    """{"SECTION.key": value} of the PUBLISHED settings this cloud sets, as nova.conf has them."""
+    values = merged(OWN_SETTINGS, nova_options)
+    found = {}
+    for name in PUBLISHED:
+        section, key = name.split(".")
+        if key in values.get(section, {}):
+            found[name] = str(values[section][key])
+    return found
 
 
 def compute_process(host: str) -> str:
@@ -59,9 +83,7 @@ def write_config(ctx: Ctx) -> None:
             "debug": False,
             "transport_url": rabbitmq.transport_url(ctx),
             "compute_driver": "fake.FakeDriverWithoutFakeNodes",
-            "report_interval": REPORT_INTERVAL,
-            "service_down_time": SERVICE_DOWN_TIME,
-            "update_resources_interval": UPDATE_RESOURCES_INTERVAL,
+            **OWN_SETTINGS["DEFAULT"],
             "graceful_shutdown_timeout": 5,
             "my_ip": "127.0.0.1",
             "state_path": data,

@@ -65,3 +65,13 @@ def test_a_nova_option_without_section_is_one_line_and_exit_2(tmp_path):
         "embedded-cloud: --nova-option 'reclaim_instance_interval=3600' is not SECTION.KEY=VALUE; "
         "e.g. --nova-option DEFAULT.reclaim_instance_interval=3600"]))
     assert_that(run_dir.exists(), equal_to(False))
+
+
+def test_a_nova_option_nova_does_not_know_is_one_line_and_exit_2_before_anything_starts(tmp_path):
+    run_dir = tmp_path / "cloud"
+    result = cli(run_dir, "up", "--nova-option", "DEFAULT.no_such_key=1")
+    assert_that(result.returncode, equal_to(2))
+    assert_that(result.stderr.strip().splitlines(), equal_to([
+        "embedded-cloud: --nova-option DEFAULT.no_such_key: nova has no option 'no_such_key' in [DEFAULT]; "
+        "nova would ignore it. Name an option of nova's configuration reference"]))
+    assert_that(run_dir.exists(), equal_to(False))

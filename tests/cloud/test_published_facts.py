@@ -18,8 +18,8 @@ def test_the_facts_name_what_the_suite_needs_and_no_secret(embedded_cloud):
     facts = json.loads(done.stdout)
     assert facts["clouds_yaml"] == str(embedded_cloud.layout.clouds_yaml)
     assert facts["image_id"] == embedded_cloud.state.image_id
-    assert facts["nova"]["DEFAULT.report_interval"] == 1
-    assert facts["nova"]["DEFAULT.update_resources_interval"] == 3600
+    assert facts["nova"]["DEFAULT.report_interval"] == "1"
+    assert facts["nova"]["DEFAULT.update_resources_interval"] == "3600"
     assert sorted(facts["settings"]) == sorted(
         ["stop_compute_command", "kill_compute_command", "start_compute_command",
          "cut_placement_path_command", "restore_placement_path_command", "audit_command"])

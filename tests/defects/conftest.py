@@ -1,7 +1,9 @@
 """One embedded cloud for the defect tests, brought to each module's defects in turn.
 
 A module says which defects it needs in DEFECTS ({SERVICE: NAME}, as for
-`embedded-cloud up --defect`); modules are ordered so that each set is one `up`.
+`embedded-cloud up --defect`), and the nova options its defect needs to show
+in NOVA_OPTIONS (SECTION.KEY=VALUE, as for `--nova-option`); modules are
+ordered so that each set is one `up`.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ def session_cloud():
 def cloud(session_cloud, request):
     """The cloud with this module's defects; compute1 and nova-api's Placement path put back after."""
     defects = getattr(request.module, "DEFECTS", {})
-    session_cloud.ensure(defects)
+    session_cloud.ensure(defects, getattr(request.module, "NOVA_OPTIONS", ()))
     # The plumbing: the very processes named got the defect, the others none.
     wanted = choose([f"{service}={name}" for service, name in defects.items()])
     assert session_cloud.defects_in_force() == wanted

@@ -36,9 +36,11 @@ class Cloud:
     def defects_in_force(self) -> dict[str, str]:
         return dict(State.load(EmbeddedCloud(self.run_dir).layout).defects)
 
-    def ensure(self, defects: dict[str, str]) -> None:
-        """Bring the cloud up with exactly these defects (SERVICE=NAME as for the CLI)."""
+    def ensure(self, defects: dict[str, str], nova_options: tuple[str, ...] = ()) -> None:
+        """Bring the cloud up with exactly these defects (SERVICE=NAME as for the CLI)
+        and nova options (SECTION.KEY=VALUE; none: the embedded cloud's own)."""
         args = [a for service, name in defects.items() for a in ("--defect", f"{service}={name}")]
+        args += [a for option in nova_options for a in ("--nova-option", option)]
         started = time.monotonic()
         result = cli(self.run_dir, "up", *args)
         if result.returncode != 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from acceptance.cloud.compute import ComputeClient
-from acceptance.cloud.waiters import wait_for_server_settled_on
+from acceptance.cloud.waiters import wait_for_server_settled_on, wait_for_shelve_done
 from tests.openstack_kit import wait_until
 
 from .kit import HOST, OTHER, Cloud, Doomed
@@ -87,6 +87,21 @@ def unshelve_onto_other_host_while_old_is_down(cloud: Cloud) -> Doomed:
     cloud.force_down(True)
     compute.unshelve(server.id, OTHER)
     wait_for_server_settled_on(compute, server.id, "ACTIVE", OTHER, 60)
+    return doomed
+
+
+def offload_a_kept_shelved_server(cloud: Cloud) -> Doomed:
+    """On a cloud that keeps shelved servers (shelved_offload_time = -1): boot on
+    compute1, shelve (it stays SHELVED there), then offload it (shelveOffload)."""
+    server = cloud.boot()
+    doomed = Doomed(server.id, cloud.allocations(server.id))
+    compute = ComputeClient(cloud.conn)
+    compute.shelve(server.id)
+    kept = wait_for_shelve_done(compute, server.id, 60)
+    assert (kept.status, kept.compute_host) == ("SHELVED", HOST), (
+        f"expected the shelved server kept on {HOST}, got {kept.status} on {kept.compute_host}")
+    assert compute.shelve_offload(server.id), "nova refused the shelveOffload"
+    wait_for_server_settled_on(compute, server.id, "SHELVED_OFFLOADED", None, 60)
     return doomed
 
 

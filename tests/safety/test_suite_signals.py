@@ -99,7 +99,7 @@ def test_an_interrupted_suite_puts_the_cloud_back(safety_cloud, conn, suite_copy
     (["-D", "run_dir=/proc/version/run"], "preflight: run_dir '/proc/version/run' cannot hold"),
     (["-D", "embedded_cloud.run_dir=/proc/version/cloud"],
      "preflight: the embedded cloud did not start: `embedded-cloud up` exited 2: embedded-cloud: "
-     "the embedded cloud cannot use its run directory /proc/version/cloud"),
+     "the embedded cloud cannot use its run directory /proc/version/cloud (/proc/version is not a directory)"),
     # A cloud known only by OS_* variables (as after sourcing an openrc file).
     (["OS_*"], "preflight: no image named for cloud 'envvars' (from OS_AUTH_URL); pass -D image="),
     (["OS_*", "-D", "image=nope"], "preflight: image 'nope' not found"),

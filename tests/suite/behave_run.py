@@ -13,7 +13,8 @@ from xml.etree import ElementTree
 from behave.parser import parse_file
 
 from acceptance.safety.prefix import is_suite_name
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, connect
+from tests.openstack_kit import embedded_cloud_cli
 
 SUITE_TIMEOUT = 1200  # seconds; a green run takes 90-150 s on a busy 2-core machine
 FEATURES = PROJECT / "features"
@@ -113,3 +114,43 @@ def suite_leftovers(conn):
     servers = [s.name for s in conn.compute.servers(all_projects=True) if is_suite_name(s.name)]
     flavors = [f.name for f in conn.compute.flavors(is_public=None) if is_suite_name(f.name)]
     return {"servers": servers, "flavors": flavors}
+
+
+# -- the suite on a cloud of its own, with a real cloud's nova settings ------
+def run_on_nova_options(run_dir: Path, nova_options: tuple[str, ...], workdir: Path, *args: str) -> dict:
+    """A fresh embedded cloud in ``run_dir`` started with ``--nova-option``
+    each of ``nova_options``, the suite run on it (behave ``args``, e.g. an
+    ``--include``), and what the cloud looks like before and after; the
+    cloud is stopped at the end. Fresh: what an earlier, broken run left
+    there would be counted as ours."""
+    embedded_cloud_cli(run_dir, "down")
+    shutil.rmtree(run_dir, ignore_errors=True)
+    up = embedded_cloud_cli(run_dir, "up", *[a for o in nova_options for a in ("--nova-option", o)],
+                            timeout=600)
+    try:
+        assert up.returncode == 0, f"{up.stdout[-3000:]}\n{up.stderr[-3000:]}"
+        conn = connect(run_dir / "clouds.yaml", compute_api_version="2.74")
+        before = usages(conn)
+        run = run_behave(workdir, run_dir, *args)
+        # The ordinary list hides SOFT_DELETED servers; deleted=True shows them (and the deleted).
+        soft_deleted = [s.name for s in conn.compute.servers(all_projects=True, deleted=True)
+                        if is_suite_name(s.name) and s.status == "SOFT_DELETED"]
+        return {"run": run, "before": before, "after": usages(conn), "services": compute_services(conn),
+                "leftovers": suite_leftovers(conn), "soft_deleted": soft_deleted}
+    finally:
+        embedded_cloud_cli(run_dir, "down")
+
+
+def outcomes(junit_dir: Path) -> dict[str, tuple[str, str]]:
+    """{scenario: (status, failure message)}; an outline's rows count as their scenario."""
+    return {case["name"]: (case["status"], case["message"]) for case in junit_testcases(junit_dir)}
+
+
+def assert_nothing_left(variant: dict) -> None:
+    """The cloud as before the run: no server or flavor of the suite, none
+    soft-deleted, the same usages, every compute enabled, up, not forced down."""
+    assert variant["leftovers"] == {"servers": [], "flavors": []}
+    assert variant["soft_deleted"] == []
+    assert variant["after"] == variant["before"]
+    for host, service in variant["services"].items():
+        assert service == {"status": "enabled", "state": "up", "forced_down": False}, host

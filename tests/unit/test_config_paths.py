@@ -24,6 +24,7 @@ import pytest
 
 from embedded_cloud.context import Ctx
 from embedded_cloud.layout import Layout, venv_prefix
+from embedded_cloud.nova_option_names import NAMESPACES
 from embedded_cloud.services import glance, keystone, nova, placement
 from embedded_cloud.state import State
 
@@ -44,10 +45,7 @@ class Service:
 
 
 OTHER_HYPERVISORS = "a group of another virt driver; the computes run nova's fake driver"
-NOVA_NAMESPACES = ("nova.conf", *COMMON, "oslo.messaging", "oslo.privsep", "oslo.concurrency",
-                   "oslo.service.periodic_task", "oslo.service.service", "oslo.reports",
-                   "oslo.versionedobjects", "os_vif", "os_brick", "castellan.config",
-                   "oslo.limit", "oslo.cache")
+NOVA_NAMESPACES = NAMESPACES  # also what `up --nova-option` is checked against
 NOVA_UNUSED = {"libvirt": OTHER_HYPERVISORS, "vmware": OTHER_HYPERVISORS,
                "zvm": OTHER_HYPERVISORS, "hyperv": OTHER_HYPERVISORS,
                "ironic": OTHER_HYPERVISORS, "powervm": OTHER_HYPERVISORS}

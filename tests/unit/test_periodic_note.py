@@ -3,18 +3,16 @@ periodic clean-up could have freed what it saw."""
 
 from types import SimpleNamespace
 
-from acceptance.cloud.embedded import EmbeddedFacts
+from acceptance.cloud.nova_settings import NovaSettings
 from acceptance.scenario.step_support import bounded_by_delete
 
 
-def context(embedded: bool):
+def context(embedded: bool, interval: str = "3600"):
     attached = []
-    # what `embedded-cloud facts` publishes; None on a named cloud
-    facts = EmbeddedFacts("clouds.yaml", "embedded-admin", "image",
-                          nova={"DEFAULT.update_resources_interval": 3600}) if embedded else None
+    # The embedded cloud publishes its settings; a real cloud's are unknown.
+    nova = NovaSettings({"DEFAULT.update_resources_interval": interval}) if embedded else NovaSettings()
     # behave's attach takes bytes; the note is text.
-    return SimpleNamespace(suite=SimpleNamespace(cloud=SimpleNamespace(facts=facts)),
-                           world=SimpleNamespace(notes=[]),
+    return SimpleNamespace(suite=SimpleNamespace(nova_settings=nova), world=SimpleNamespace(notes=[]),
                            attach=lambda mime, data: attached.append((mime, data.decode("utf-8"))),
                            attached=attached)
 
@@ -44,3 +42,11 @@ def test_on_the_embedded_cloud_the_note_says_its_interval():
     probe(), probe()
     [(_, line)] = ctx.attached
     assert "every 3600 s, so it did not free them" in line
+
+
+def test_a_published_interval_short_enough_to_matter_gets_the_warning():
+    ctx = context(embedded=True, interval="0")  # nova's default: every 60 s
+    probe = bounded_by_delete(ctx, lambda: None, "x")
+    probe(), probe()
+    [(_, line)] = ctx.attached
+    assert "periodic clean-up (update_available_resource) could have freed" in line
