@@ -76,7 +76,7 @@ def test_the_cleanup_command_replays_a_killed_runs_ledger(safety_cloud, conn, tm
 def test_the_next_run_replays_it_first_and_says_so(safety_cloud, conn, tmp_path):
     prefix = killed_run(safety_cloud, tmp_path)
     lines = []
-    net = safety.begin(kit.factory(safety_cloud), SuiteSettings(run_dir=str(tmp_path)),
+    net = safety.begin(kit.factory(safety_cloud), SuiteSettings(run_dir=str(tmp_path), report_interval=1.0),
                        Needs(computes=2), start_compute=safety_cloud.start_compute,
                        log=lines.append)
     try:
@@ -92,7 +92,7 @@ def test_the_next_run_replays_it_first_and_says_so(safety_cloud, conn, tmp_path)
 
 
 def test_a_live_run_holds_its_ledger(safety_cloud, conn, tmp_path):
-    settings = SuiteSettings(run_dir=str(tmp_path))
+    settings = SuiteSettings(run_dir=str(tmp_path), report_interval=1.0)
     net = safety.begin(kit.factory(safety_cloud), settings, Needs(), log=lambda line: None)
     try:
         with pytest.raises(safety.StartError) as error:
