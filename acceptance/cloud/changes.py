@@ -71,15 +71,19 @@ class Creations:
 
     # ------------------------------------------------------------ flavors
     def create_flavor(self, label: str, *, vcpus: int, ram: int, disk: int):
+        """A private flavor, usable by the suite's project only: on a shared
+        cloud no other tenant sees it or boots from it during the run."""
         name = self.name(label)
         flavor = _create(
             self.ledger,
             FLAVOR,
             name,
             lambda: self.conn.compute.create_flavor(
-                name=name, vcpus=vcpus, ram=ram, disk=disk, ephemeral=0, swap=0, is_public=True
+                name=name, vcpus=vcpus, ram=ram, disk=disk, ephemeral=0, swap=0, is_public=False
             ),
         )
+        # In the ledger already: should this fail, the restore deletes the flavor.
+        self.conn.compute.flavor_add_tenant_access(flavor, self.conn.current_project_id)
         return flavor
 
     # ------------------------------------------------------------ servers

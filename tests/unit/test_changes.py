@@ -82,6 +82,9 @@ class FakeCompute:
     def delete_flavor(self, flavor_id, ignore_missing=True):
         self.flavors.pop(flavor_id, None)
 
+    def flavor_add_tenant_access(self, flavor, tenant):
+        self.calls.append(("flavor access", flavor.id, tenant))
+
     def get_flavor(self, flavor_id):
         if flavor_id not in self.flavors:
             raise exceptions.NotFoundException("gone")
@@ -255,7 +258,19 @@ def test_a_compute_that_stays_silent_is_not_unforced(tmp_path):
 def creations():
     calls = []
     compute = FakeCompute(calls)
-    return Creations(SimpleNamespace(compute=compute), "accept-0000abcd-", FAST, Ledger(calls)), calls
+    conn = SimpleNamespace(compute=compute, current_project_id="suite-project")
+    return Creations(conn, "accept-0000abcd-", FAST, Ledger(calls)), calls
+
+
+def test_a_flavor_is_private_to_the_suites_project_and_in_the_ledger_before_its_access():
+    made, calls = creations()
+    flavor = made.create_flavor("small", vcpus=1, ram=512, disk=1)
+    assert flavor.is_public is False
+    assert calls == [
+        ("ledger.will_create", "flavor", "accept-0000abcd-small"),
+        ("ledger.created", "flavor", "accept-0000abcd-small", "id-accept-0000abcd-small"),
+        ("flavor access", "id-accept-0000abcd-small", "suite-project"),
+    ]
 
 
 def test_a_server_is_announced_to_the_ledger_around_its_create_and_confirmed_gone_once():
