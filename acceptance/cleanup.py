@@ -103,17 +103,18 @@ def _cloud(args):
     start_compute = None
     if args.start_compute_command:
         template = args.start_compute_command
+        redaction.register_command_secrets(template)
 
         def start_compute(host: str) -> None:
-            subprocess.run(template.format(host=shlex.quote(host)), shell=True, check=True,
-                           timeout=args.timeout)
+            _shell(template.format(host=shlex.quote(host)), "--start-compute-command", args.timeout)
 
     restore_placement_path = None
     if args.restore_placement_path_command:
         command = args.restore_placement_path_command
+        redaction.register_command_secrets(command)
 
         def restore_placement_path() -> None:
-            subprocess.run(command, shell=True, check=True, timeout=args.timeout)
+            _shell(command, "--restore-placement-path-command", args.timeout)
 
     given = {"cloud": args.cloud, EMBEDDED_RUN_DIR_KEY: args.embedded_dir}
     settings = resolve({key: value for key, value in given.items() if value}, os.environ)
@@ -129,6 +130,19 @@ def _cloud(args):
     return (settings, cloud_access(settings, embedded).factory(),
             start_compute or embedded.start_compute,
             restore_placement_path or embedded.restore_placement_path)
+
+
+def _shell(command: str, option: str, timeout: float) -> None:
+    """Run a command option; its failure names the option, and shows the
+    command masked (it may carry a password: redaction.mask_command)."""
+    try:
+        subprocess.run(command, shell=True, check=True, timeout=timeout)
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f"{option}: `{redaction.mask_command(command)}` exited "
+                           f"{error.returncode}") from None
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"{option}: `{redaction.mask_command(command)}` did not finish in "
+                           f"{timeout:g} s") from None
 
 
 def _fail(message: str) -> int:

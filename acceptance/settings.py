@@ -21,6 +21,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from acceptance import redaction
+
 
 class SettingsError(ValueError):
     """The suite was configured wrongly; the message says how to fix it."""
@@ -89,6 +91,12 @@ class SuiteSettings:
     @property
     def uses_embedded_cloud(self) -> bool:
         return self.cloud is None
+
+    def commands(self) -> dict[str, str]:
+        """setting -> value, for every shell command given: secret-bearing
+        (acceptance.redaction.register_command_secrets)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name.endswith("_command") and getattr(self, f.name)}
 
 
 _TIMEOUT_KEYS = {f"timeout.{f.name}": f.name for f in fields(Timeouts)}
@@ -290,7 +298,7 @@ def _command_template(key: str, template: str | None, placeholder: str = "host")
         action = {"kill": "kill --signal=SIGKILL"}.get(key.split("_")[0], key.split("_")[0])
         what, example = "the compute host", f"ssh {{host}} sudo systemctl {action} nova-compute"
     raise SettingsError(
-        f"{key}={template!r} {problem}; use {{{placeholder}}} for {what} and double "
+        f"{key}={redaction.mask_command(template)!r} {problem}; use {{{placeholder}}} for {what} and double "
         f"any other brace, e.g. -D {key}='{example}'"
     )
 

@@ -12,6 +12,7 @@ import logging
 import os
 from pathlib import Path
 
+from acceptance import redaction
 from acceptance.cloud import fault_control as faults
 from acceptance.cloud.connection import open_cloud
 from acceptance.safety import net as safety
@@ -36,6 +37,8 @@ def start(context, say) -> None:
         settings = resolve(config.userdata, os.environ)
     except SettingsError as error:
         fail_cleanly(str(error))
+    for command in settings.commands().values():
+        redaction.register_command_secrets(command)
     try:
         log_path = log_to_run_dir(settings.run_dir)
     except OSError as error:
