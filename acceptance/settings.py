@@ -21,8 +21,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
-from acceptance import redaction
-
 
 class SettingsError(ValueError):
     """The suite was configured wrongly; the message says how to fix it."""
@@ -298,7 +296,7 @@ def _command_template(key: str, template: str | None, placeholder: str = "host")
         action = {"kill": "kill --signal=SIGKILL"}.get(key.split("_")[0], key.split("_")[0])
         what, example = "the compute host", f"ssh {{host}} sudo systemctl {action} nova-compute"
     raise SettingsError(
-        f"{key}={redaction.mask_command(template)!r} {problem}; use {{{placeholder}}} for {what} and double "
+        f"{key}={template!r} {problem}; use {{{placeholder}}} for {what} and double "
         f"any other brace, e.g. -D {key}='{example}'"
     )
 

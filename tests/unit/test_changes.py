@@ -140,6 +140,34 @@ def service_changes(**service):
     return changes, compute, calls
 
 
+@pytest.mark.parametrize("fault", ["stop", "kill", "force_down", "disable"])
+def test_a_host_found_unsafe_right_before_a_fault_is_not_faulted_and_nothing_is_recorded(fault):
+    changes, compute, calls = service_changes()
+    checked = []
+
+    def check_host(conn, host):
+        checked.append(host)
+        raise AssertionError(f"refusing {host}: server s-1 (project p-2)")
+
+    changes.check_host = check_host
+    act = {"stop": lambda: changes.stop("compute1"), "kill": lambda: changes.stop("compute1", kill=True),
+           "force_down": lambda: changes.force_down("compute1"),
+           "disable": lambda: changes.disable("compute1", "why")}[fault]
+    with pytest.raises(AssertionError, match=r"server s-1 \(project p-2\)"):
+        act()
+    assert checked == ["compute1"]
+    assert calls == []  # no ledger record, no command, no API change
+    assert compute.service.running and not compute.service.is_forced_down
+
+
+def test_a_safe_host_is_checked_before_each_fault_and_then_faulted():
+    changes, compute, calls = service_changes()
+    changes.check_host = lambda conn, host: calls.append(("check", host))
+    changes.stop("compute1")
+    changes.force_down("compute1")
+    assert [c[0] for c in calls if c[0] in ("check", "stop")] == ["check", "stop", "check"]
+
+
 def with_real_ledger(tmp_path, changes):
     """The same changes, written to a real ledger, for the one restorer."""
     changes.ledger = RealLedger.open(tmp_path, "k", "accept-0000abcd-")
