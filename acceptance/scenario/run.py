@@ -127,7 +127,8 @@ def finish(context) -> list[str]:
     problems = context.safety.finish()
     suite = context.suite
     for line in leftover_guests.summary(suite.local_deletes, embedded=suite.settings.uses_embedded_cloud):
-        print(line, file=sys.stderr, flush=True)
+        # behave captures after_all's output (shown only on failure): the real stderr.
+        print(redaction.scrub(line), file=sys.__stderr__, flush=True)
         LOG.info("%s", line)
     # behave writes each feature's JUnit file as the feature ends, so by now
     # every file of this run exists.

@@ -20,4 +20,5 @@ def test_the_summary_names_each_host_its_servers_and_novas_defaults():
         assert "running_deleted_instance_poll_interval=1800 s" in line
         assert "periodic_fuzzy_delay=60 s" in line
     assert leftover_guests.summary({}, embedded=True) == []
-    assert leftover_guests.summary({"c1": ["x"]}, embedded=True)[-1].endswith("runs no guests, so none is left there")
+    last = leftover_guests.summary({"c1": ["x"]}, embedded=True)[-1]
+    assert last.endswith("runs no guests, so none is left there")
