@@ -5,10 +5,13 @@
     python -m acceptance.cleanup --cloud mycloud      a clouds.yaml entry
     python -m acceptance.cleanup --run-dir .run/suite --timeout 300
     python -m acceptance.cleanup --dry-run            list what it would put back; change nothing
+    python -m acceptance.cleanup --sweep [--dry-run]  no ledger: find what runs left by their
+                                                      marks (acceptance.safety.sweep); admin only
 
 Exit status: 0 nothing left to undo, 1 problems remain (listed) -- with
---dry-run: something would be undone (listed) --, 2 the cloud or ledger
-could not be used (one line says why).
+--dry-run: something would be undone (listed); with --sweep: also when
+something is left for a person to decide (listed) --, 2 the cloud or
+ledger could not be used, or a sweep without admin (one line says why).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from acceptance import redaction
 from acceptance.cloud import embedded
 from acceptance.cloud.connection import cloud_access
 from acceptance.cloud.waiters import quiet_period
+from acceptance.safety import sweep
 from acceptance.safety.ledger import Ledger, LedgerBusy, cloud_key, ledger_path, outstanding_from, read_records
 from acceptance.safety.prefix import new_run_prefix
 from acceptance.safety.preflight import PreflightError, explain
@@ -47,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
                              "Placement (the suite's -D restore_placement_path_command)")
     parser.add_argument("--timeout", type=float, default=180.0,
                         help="seconds to wait for each kind of change (default 180)")
+    parser.add_argument("--sweep", action="store_true",
+                        help="no ledger: find servers and flavors named accept-<8 hex>-, compute "
+                             "services the suite disabled or forced down, and put them back; list "
+                             "what only a person can decide (admin credentials needed)")
     parser.add_argument("--dry-run", action="store_true",
                         help="list what would be put back, and change nothing: neither the "
                              "cloud nor the ledger")
@@ -59,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         settings, connect, start_compute, restore_placement_path = _cloud(args)
         conn = connect()
         redaction.register_connection_secrets(conn)
+        if args.sweep:
+            return _sweep(conn, args, quiet_period(settings.report_interval))
         if args.dry_run:
             return _dry_run(ledger_path(args.run_dir, cloud_key(conn)))
         with Ledger.open(args.run_dir, cloud_key(conn), new_run_prefix()) as ledger:
@@ -72,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                                restore_placement_path=restore_placement_path,
                                listen=quiet_period(settings.report_interval),
                                log=lambda line: print(redaction.scrub(line), flush=True))
-    except (LedgerBusy, SettingsError) as error:
+    except (LedgerBusy, SettingsError, sweep.NotAdmin) as error:
         return _fail(str(error))
     except PreflightError as error:
         return _fail(str(error))
@@ -84,6 +94,25 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"cleanup: problem: {redaction.scrub(problem)}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _sweep(conn, args, listen: float) -> int:
+    found = sweep.find(conn, listen=listen, log=lambda line: print(f"cleanup: {line}", flush=True))
+    verb = "would" if args.dry_run else "to do:"
+    for line in found.describe():
+        print(f"cleanup: {verb} {line}")
+    problems = [] if args.dry_run or not found else sweep.put_back(
+        conn, found, timeout=args.timeout, listen=listen,
+        log=lambda line: print(redaction.scrub(line), flush=True))
+    for line in found.for_a_person:
+        print(f"cleanup: for a person to decide: {line}")
+    for problem in problems:
+        print(f"cleanup: problem: {redaction.scrub(problem)}", file=sys.stderr)
+    if args.dry_run and found:
+        print("cleanup: dry run: nothing was changed; run it without --dry-run to put these back")
+    elif not (found or found.for_a_person):
+        print("cleanup: the sweep found nothing the suite left")
+    return 1 if (problems or found.for_a_person or (args.dry_run and found)) else 0
 
 
 def _dry_run(path) -> int:
@@ -115,24 +144,40 @@ def _cloud(args):
                                  "--embedded-dir or --cloud NAME") from None
         settings = with_embedded_defaults(settings, facts.settings,
                                           facts.nova_setting("DEFAULT.report_interval"))
+    start = settings.start_compute_command
+    restore = args.restore_placement_path_command or settings.restore_placement_path_command
+    for command in (start, restore):
+        redaction.register_command_secrets(command)
     return (settings, cloud_access(settings, facts).factory(),
-            _shell(settings.start_compute_command, args.timeout, host=True),
-            _shell(args.restore_placement_path_command or settings.restore_placement_path_command,
-                   args.timeout, host=False))
+            _runner(start, "--start-compute-command", args.timeout, host=True),
+            _runner(restore, "--restore-placement-path-command", args.timeout, host=False))
 
 
-def _shell(template: str | None, timeout: float, *, host: bool):
+def _runner(template: str | None, option: str, timeout: float, *, host: bool):
     """A callable running ``template`` (``{host}`` filled when ``host``), or None."""
     if template is None:
         return None
     if host:
-        return lambda name: subprocess.run(template.format(host=shlex.quote(name)), shell=True,
-                                           check=True, timeout=timeout)
-    return lambda: subprocess.run(template, shell=True, check=True, timeout=timeout)
+        return lambda name: _shell(template.format(host=shlex.quote(name)), option, timeout)
+    return lambda: _shell(template, option, timeout)
+
+
+def _shell(command: str, option: str, timeout: float) -> None:
+    """Run a command option; its failure names the option, and shows the
+    command masked (it may carry a password: redaction.mask_command)."""
+    try:
+        subprocess.run(command, shell=True, check=True, timeout=timeout)
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f"{option}: `{redaction.mask_command(command)}` exited "
+                           f"{error.returncode}") from None
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"{option}: `{redaction.mask_command(command)}` did not finish in "
+                           f"{timeout:g} s") from None
 
 
 def _fail(message: str) -> int:
-    print(f"cleanup: {redaction.scrub(message)}", file=sys.stderr)
+    # mask_command: the message may quote a command option.
+    print(f"cleanup: {redaction.mask_command(message)}", file=sys.stderr)
     return 2
 
 

@@ -6,7 +6,11 @@ Two layers:
   of the cloud in use -- registered with ``register_secret`` (or all at once
   with ``register_connection_secrets``) and replaced wherever they appear;
 * patterns for secrets we were never told about: ``"password": "..."``,
-  ``X-Auth-Token: ...``, ``OS_PASSWORD=...``, ``secret=...`` and friends.
+  ``X-Auth-Token: ...``, ``OS_PASSWORD=...``, ``secret=...`` and friends;
+  and, for the shell commands of the settings, the value after ``-p``,
+  ``--password``, ``--os-password``, a token-like flag or ``PASSWORD=``
+  (``mask_command``; ``register_command_secrets`` makes those values known
+  secrets, masked wherever they show up).
 
 ``scrub(text)`` cleans a string; ``RedactingFilter`` cleans log records
 (message, arguments and exception text) and ``install_log_redaction()``
@@ -42,6 +46,47 @@ _PATTERNS = [
     # Fernet tokens are recognisable on their own.
     re.compile(r"(?P<key>)(?P<quote>)(?P<value>\bgAAAAA[0-9A-Za-z_\-=]{20,})"),
 ]
+
+
+# Shell commands from the settings (-D stop_compute_command=...) can carry a
+# password or token: ``sshpass -p pw``, ``--os-password pw``, ``--os-token=t``,
+# ``MYSQL_PASSWORD=pw``. What follows such a flag, or such a KEY=, is a secret.
+_COMMAND_VALUE = r"""(?P<value>'[^']*'|"[^"]*"|[^\s'";|&]+)"""
+_COMMAND_PATTERNS = [
+    # -p (sshpass, mysql) and any long flag naming a password, token or secret.
+    re.compile(r"(?P<key>(?<![\w-])(?:-p|(?i:--[\w-]*(?:password|passwd|token|secret)[\w-]*))(?:=|\s+))"
+               + _COMMAND_VALUE),
+    # PASSWORD=..., OS_PASSWORD=..., MYSQL_PWD=..., OS_TOKEN=... (environment assignments).
+    re.compile(r"(?P<key>(?<![\w-])(?i:\w*(?:password|passwd|pwd|token|secret)\w*)=)" + _COMMAND_VALUE),
+]
+
+
+def command_secrets(command: str | None) -> list[str]:
+    """The values after a secret-bearing flag or KEY= in a shell command."""
+    found = []
+    for pattern in _COMMAND_PATTERNS:
+        for match in pattern.finditer(command or ""):
+            value = match.group("value")
+            found.append(value[1:-1] if value[:1] in "'\"" and len(value) > 1 else value)
+    return [value for value in found if value and value != MASK]
+
+
+def register_command_secrets(command: str | None) -> None:
+    """Mask, wherever they appear later (a command's own output included),
+    the secrets a command setting carries. All digits is taken for a port
+    (``ssh -p 2222``), not registered: masking it everywhere would mangle
+    ids and numbers; ``mask_command`` still masks it in the command."""
+    for secret in command_secrets(command):
+        if not secret.isdigit():
+            register_secret(secret)
+
+
+def mask_command(command: str) -> str:
+    """A command (or its output) fit for a message: the value after every
+    secret-bearing flag or KEY= masked, then ``scrub``bed."""
+    for pattern in _COMMAND_PATTERNS:
+        command = pattern.sub(lambda m: f"{m.group('key')}{MASK}", command)
+    return scrub(command)
 
 
 def register_secret(secret: str | None) -> None:

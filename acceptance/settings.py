@@ -94,6 +94,12 @@ class SuiteSettings:
     def uses_embedded_cloud(self) -> bool:
         return self.cloud is None
 
+    def commands(self) -> dict[str, str]:
+        """setting -> value, for every shell command given: secret-bearing
+        (acceptance.redaction.register_command_secrets)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name.endswith("_command") and getattr(self, f.name)}
+
 
 _TIMEOUT_KEYS = {f"timeout.{f.name}": f.name for f in fields(Timeouts)}
 _TEXT_KEYS = (

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from acceptance import redaction
 from acceptance.settings import AUDIT_EXAMPLE
 
 NOTHING_FOUND, ORPHANS_FOUND = 0, 3  # nova-manage placement audit's exit codes
@@ -89,13 +90,15 @@ class Audit:
                                                       text=True, timeout=self.timeout))
 
     def _timed(self, command: str, call: Callable) -> AuditRun:
+        # -D audit_command may carry a password: the report shows it masked.
+        command = redaction.mask_command(command)
         started = time.monotonic()
         try:
             done = call()
-        except subprocess.TimeoutExpired as error:
-            raise AuditError(f"`{command}` did not finish in {self.timeout:g} s") from error
+        except subprocess.TimeoutExpired:
+            raise AuditError(f"`{command}` did not finish in {self.timeout:g} s") from None
         except OSError as error:
-            raise AuditError(f"`{command}` could not be run: {error}") from error
+            raise AuditError(f"`{command}` could not be run: {redaction.mask_command(str(error))}") from None
         return AuditRun(command, done.returncode, done.stdout or "", done.stderr or "",
                         time.monotonic() - started)
 

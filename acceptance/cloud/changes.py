@@ -15,12 +15,21 @@ scenario, at the end, after Ctrl-C, or on replay after a kill.
   ``ledger.will_stop_compute(host)``            before nova-compute is stopped or killed
   ``ledger.compute_started(host)``              once it has reported again
 
+Right before every fault -- a stop, a kill, a force down, a disable -- the
+host is checked again for servers the suite did not create
+(``check_host``: acceptance.safety.safe_hosts, through the safety net):
+one may have landed there while the suite's own server was building. If
+there is one, the fault is not made and the step fails naming it; the
+restore after the scenario still runs.
+
 A stop or a kill is believed only once the service's heartbeats have
 stopped (``wait_for_heartbeats_to_stop``): forcing a live service down would
 let a stop that did nothing pass. A start returns once a new heartbeat came.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from openstack import exceptions
 
@@ -71,15 +80,19 @@ class Creations:
 
     # ------------------------------------------------------------ flavors
     def create_flavor(self, label: str, *, vcpus: int, ram: int, disk: int):
+        """A private flavor, usable by the suite's project only: on a shared
+        cloud no other tenant sees it or boots from it during the run."""
         name = self.name(label)
         flavor = _create(
             self.ledger,
             FLAVOR,
             name,
             lambda: self.conn.compute.create_flavor(
-                name=name, vcpus=vcpus, ram=ram, disk=disk, ephemeral=0, swap=0, is_public=True
+                name=name, vcpus=vcpus, ram=ram, disk=disk, ephemeral=0, swap=0, is_public=False
             ),
         )
+        # In the ledger already: should this fail, the restore deletes the flavor.
+        self.conn.compute.flavor_add_tenant_access(flavor, self.conn.current_project_id)
         return flavor
 
     # ------------------------------------------------------------ servers
@@ -120,14 +133,28 @@ class ServiceChanges:
     ledger holds how each was before, for ``acceptance.safety.restore``."""
 
     def __init__(self, conn, fault_control: FaultControl, timeouts: Timeouts, ledger, *,
-                 report_interval: float = NOVA_REPORT_INTERVAL, clock: Clock = SYSTEM_CLOCK) -> None:
+                 report_interval: float = NOVA_REPORT_INTERVAL, clock: Clock = SYSTEM_CLOCK,
+                 check_host: Callable[[object, str], None] | None = None,
+                 mark_reason: Callable[[str], str] = str) -> None:
         self.conn = conn
+        # reason -> the disabled reason nova gets: marked as the suite's
+        # (acceptance.safety.prefix.marked_reason), for a sweep without the ledger.
+        self.reason_sent = mark_reason
+        # (conn, host) -> None, or raises: the safe-host check, before every fault.
+        self.check_host = check_host
         self.compute = ComputeClient(conn)
         self.fault_control = fault_control
         self.timeouts = timeouts
         self.ledger = ledger
         self.report_interval = report_interval
         self.clock = clock
+
+    def _before_fault(self, host: str):
+        """Call first in every method that faults ``host``: the safe-host
+        check (raises, and nothing is changed), then ``_record``."""
+        if self.check_host is not None:
+            self.check_host(self.conn, host)
+        return self._record(host)
 
     def _record(self, host: str):
         """The service; before its first change since it was last put back,
@@ -145,7 +172,7 @@ class ServiceChanges:
 
     # -------------------------------------------------------- the process
     def stop(self, host: str, *, kill: bool = False) -> None:
-        self._record(host)
+        self._before_fault(host)
         # Written before the call: a stop that fails half-way still gets a start.
         self.ledger.will_stop_compute(host)
         if kill:
@@ -181,7 +208,7 @@ class ServiceChanges:
 
     # ------------------------------------------------------ the API record
     def force_down(self, host: str) -> None:
-        service = self._record(host)
+        service = self._before_fault(host)
         self.conn.compute.update_service_forced_down(service.id, forced=True)
 
     def unforce(self, host: str) -> None:
@@ -189,5 +216,6 @@ class ServiceChanges:
         self.conn.compute.update_service_forced_down(service.id, forced=False)
 
     def disable(self, host: str, reason: str) -> None:
-        service = self._record(host)
-        self.conn.compute.disable_service(service.id, disabled_reason=reason)
+        """Disable with ``reason`` marked with the run prefix (``reason_sent``)."""
+        service = self._before_fault(host)
+        self.conn.compute.disable_service(service.id, disabled_reason=self.reason_sent(reason))

@@ -42,6 +42,14 @@ class ComputeClient:
         return found[0]
 
     # ----------------------------------------------------------- servers
+    def servers_per_host(self) -> dict[str, int]:
+        """How many servers, of every project, each compute host holds (admin)."""
+        counts: dict[str, int] = {}
+        for server in self.compute.servers(all_projects=True):
+            if server.compute_host:
+                counts[server.compute_host] = counts.get(server.compute_host, 0) + 1
+        return counts
+
     def server_or_none(self, server_id: str):
         """The server, or None once it is gone (404)."""
         try:

@@ -27,6 +27,7 @@ import shlex
 import subprocess
 from typing import Protocol
 
+from acceptance import redaction
 from acceptance.settings import SuiteSettings
 
 STOP, KILL, START, CUT_PLACEMENT_PATH = "stop", "kill", "start", "cut-placement-path"
@@ -99,21 +100,27 @@ class CommandFaultControl:
         return template.format(host=shlex.quote(host))
 
     def _execute(self, capability: str, host: str) -> None:
-        self._run_command(self.command_for(capability, host), f"{capability} compute on {host}")
+        self._run_command(self.command_for(capability, host),
+                          f"{capability} compute on {host} (-D {capability}_compute_command)")
 
     def _run_command(self, command: str, what: str) -> None:
+        """``what`` names the setting and the host; a command setting may
+        carry a password or token, so the command and its output are shown
+        masked (redaction.mask_command), and subprocess's own error text,
+        which holds the whole command, is dropped."""
+        shown = redaction.mask_command(command)
         try:
             done = self._run(
                 command, shell=True, capture_output=True, text=True, timeout=self.timeout
             )
-        except subprocess.TimeoutExpired as error:
+        except subprocess.TimeoutExpired:
             raise FaultControlError(
-                f"{what}: `{command}` did not finish in {self.timeout:g} s"
-            ) from error
+                f"{what}: `{shown}` did not finish in {self.timeout:g} s"
+            ) from None
         if done.returncode != 0:
-            output = (done.stderr or done.stdout or "").strip()[-500:]
+            output = redaction.mask_command((done.stderr or done.stdout or "").strip()[-500:])
             raise FaultControlError(
-                f"{what}: `{command}` exited {done.returncode}"
+                f"{what}: `{shown}` exited {done.returncode}"
                 + (f": {output}" if output else "")
             )
 
@@ -129,12 +136,14 @@ class CommandFaultControl:
     def cut_placement_path(self) -> None:
         if self.missing(CUT_PLACEMENT_PATH):
             _refuse(self, CUT_PLACEMENT_PATH)
-        self._run_command(self.placement_commands[0], "cut nova-api's path to Placement")
+        self._run_command(self.placement_commands[0],
+                          "cut nova-api's path to Placement (-D cut_placement_path_command)")
 
     def restore_placement_path(self) -> None:
         if self.missing(CUT_PLACEMENT_PATH):
             _refuse(self, CUT_PLACEMENT_PATH)
-        self._run_command(self.placement_commands[1], "restore nova-api's path to Placement")
+        self._run_command(self.placement_commands[1],
+                          "restore nova-api's path to Placement (-D restore_placement_path_command)")
 
 
 class NoFaultControl:

@@ -4,6 +4,9 @@ With ``-D flavor=NAME`` every server uses that flavor, whatever size a
 scenario asks for (the checks read the sizes from the flavor itself).
 Otherwise the suite creates one flavor per size it needs, named with the
 run prefix, once per run; the restore at the end of the run deletes them.
+They are private (``is_public=False``) with flavor access for the suite's
+project alone: other tenants of a shared cloud never see them. No scenario
+needs a public flavor; one that did would have to say so in its feature.
 """
 
 from __future__ import annotations

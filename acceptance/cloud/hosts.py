@@ -2,8 +2,10 @@
 
 The target host is the one the suite stops, forces down or disables; the
 other host must stay untouched. ``-D target_host`` / ``-D other_host`` name
-them; otherwise they are the first two compute hosts (by name) whose service
-is enabled, up and not forced down.
+them; otherwise they are, among the compute hosts whose service is enabled,
+up and not forced down, the two that hold the fewest servers (of any
+project; by name among equals): on a shared cloud, the host least likely to
+hold someone else's server is the one the suite takes down.
 
 Whether a host runs only the suite's servers, and so may be taken down, is
 acceptance.safety.safe_hosts' question.
@@ -31,7 +33,9 @@ def healthy(service) -> bool:
 
 def choose_hosts(settings: SuiteSettings, compute: ComputeClient) -> Hosts:
     services = {service.host: service for service in compute.compute_services()}
-    usable = sorted(host for host, service in services.items() if healthy(service))
+    held = compute.servers_per_host()
+    usable = sorted((host for host, service in services.items() if healthy(service)),
+                    key=lambda host: (held.get(host, 0), host))
 
     def pick(wanted: str | None, key: str, exclude: str | None) -> tuple[str | None, str | None]:
         if wanted is not None:

@@ -7,6 +7,12 @@ evacuation starts a second copy). So before the suite forces down, disables
 or stops nova-compute on a host, every server on it must be ours: named with
 this run's prefix, or recorded in this run's ledger. Anything else refuses,
 unless the user said ``-D allow_foreign_servers=true``.
+
+The check runs at the start, in each scenario's Background, and again right
+before every fault (acceptance.cloud.changes.ServiceChanges): a server can
+land on the target while the suite's own server is building there. A
+refusal is a failing step, never a skip: a skip would hide that the host
+was not safe.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ def check_host_is_ours(conn, host: str, *, prefix: str, ledger: Ledger | None = 
     foreign = foreign_servers(servers_on(conn, host), prefix, ledger)
     if not foreign:
         return
-    shown = ", ".join(f"{s.id} ({s.name})" for s in foreign[:SHOWN])
+    shown = ", ".join(f"{s.id} (project {s.project_id}, {s.name})" for s in foreign[:SHOWN])
     more = f" and {len(foreign) - SHOWN} more" if len(foreign) > SHOWN else ""
     raise ForeignServersError(
         f"refusing to force down, disable or stop compute host {host}: it runs "

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
+from acceptance import redaction
 from acceptance.cloud import fault_control as faults
 from acceptance.cloud.connection import open_cloud
 from acceptance.cloud.embedded import EmbeddedCloudError
@@ -19,6 +21,7 @@ from acceptance.cloud.nova_settings import cloud_note
 from acceptance.safety import net as safety
 from acceptance.safety.preflight import fail_cleanly, needs_for
 from acceptance.safety.safe_hosts import ForeignServersError
+from acceptance.scenario import leftover_guests
 from acceptance.scenario.suite import build, log_to_run_dir
 from acceptance.settings import EMBEDDED_RUN_DIR_KEY, SettingsError, resolve, with_embedded_defaults
 from acceptance.tags import changes_host
@@ -35,7 +38,9 @@ def start(context, say) -> None:
     try:
         settings = resolve(config.userdata, os.environ)
     except SettingsError as error:
-        fail_cleanly(str(error))
+        fail_cleanly(redaction.mask_command(str(error)))  # it may quote a command setting
+    for command in settings.commands().values():
+        redaction.register_command_secrets(command)
     try:
         log_path = log_to_run_dir(settings.run_dir)
     except OSError as error:
@@ -67,7 +72,8 @@ def start(context, say) -> None:
         )
     except safety.StartError as error:
         fail_cleanly(str(error))
-    context.suite = suite = build(settings, cloud, control, net.ledger, net.prefix)
+    context.suite = suite = build(settings, cloud, control, net.ledger, net.prefix,
+                                  check_host=net.check_host_is_ours)
     hosts = suite.hosts
     if hosts.target and changes_a_host(context):
         try:
@@ -112,6 +118,11 @@ def finish(context) -> list[str]:
     included; every compute the run touched must send heartbeats again),
     then complete the JUnit files. The problems left, one line each."""
     problems = context.safety.finish()
+    suite = context.suite
+    for line in leftover_guests.summary(suite.local_deletes, embedded=suite.settings.uses_embedded_cloud):
+        # behave captures after_all's output (shown only on failure): the real stderr.
+        print(redaction.scrub(line), file=sys.__stderr__, flush=True)
+        LOG.info("%s", line)
     # behave writes each feature's JUnit file as the feature ends, so by now
     # every file of this run exists.
     if context.config.junit:

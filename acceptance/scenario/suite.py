@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from acceptance.cloud.hosts import Hosts, choose_hosts
 from acceptance.cloud.nova_settings import NovaSettings
 from acceptance.cloud.placement import PlacementClient
 from acceptance.cloud.request_log import RequestCounter, ServiceResolver, catalog_endpoints
+from acceptance.safety.prefix import marked_reason
 from acceptance.settings import SuiteSettings
 
 LOG_FILE = "suite.log"
@@ -46,6 +48,9 @@ class Suite:
     audit: audits.Audit | None = None  # nova-manage placement audit (acceptance/cloud/audit.py)
     # The cloud's nova settings, where it publishes them (the embedded cloud does).
     nova_settings: NovaSettings = field(default_factory=NovaSettings)
+    # host -> names of the servers deleted while its nova-compute was down
+    # (acceptance.scenario.leftover_guests), for the run's summary
+    local_deletes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def log_to_run_dir(run_dir: str) -> Path:
@@ -80,10 +85,11 @@ def _image_id(conn, settings: SuiteSettings, cloud: CloudAccess) -> str:
 
 
 def build(settings: SuiteSettings, cloud: CloudAccess, fault_control: faults.FaultControl,
-          ledger, prefix: str) -> Suite:
+          ledger, prefix: str, check_host=None) -> Suite:
     """The suite, on the cloud and fault control the run chose; ``ledger``
     hears of every change (see acceptance.cloud.changes), ``prefix`` names what
-    this run creates."""
+    this run creates, ``check_host(conn, host)`` refuses a host with servers
+    that are not the suite's, right before each fault."""
     conn = cloud.factory(fail_fast=False)()
     requests = RequestCounter(lambda: ServiceResolver(catalog_endpoints(conn)))
     requests.attach(conn)
@@ -100,7 +106,8 @@ def build(settings: SuiteSettings, cloud: CloudAccess, fault_control: faults.Fau
         placement=PlacementClient(conn),
         creations=creations,
         services=ServiceChanges(conn, fault_control, settings.timeouts, ledger,
-                                report_interval=settings.report_interval),
+                                report_interval=settings.report_interval, check_host=check_host,
+                                mark_reason=functools.partial(marked_reason, prefix=prefix)),
         fault_control=fault_control,
         flavors=Flavors(conn, creations, settings.flavor),
         hosts=choose_hosts(settings, compute) if why_not_admin is None else Hosts(None, None, why_not_admin, why_not_admin),

@@ -94,7 +94,8 @@ def step_still_disabled(context, role, reason):
     host = host_of_role(context, role)
     assert_that(
         context.suite.compute.compute_service(host),
-        has_service_state(status="disabled", disabled_reason=reason),
+        # The reason as the suite sent it: marked with the run prefix.
+        has_service_state(status="disabled", disabled_reason=context.suite.services.reason_sent(reason)),
         f"the compute service of {host}",
     )
 

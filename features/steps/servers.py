@@ -6,7 +6,8 @@ from hamcrest import assert_that, contains_string, equal_to
 from acceptance.checks.who_deleted import DeleteEvidence, shows_compute_delete, shows_local_delete
 from acceptance.cloud.waiters import wait_for_server_status
 from acceptance.scenario import step_types
-from acceptance.scenario.step_support import host_of_role, names_the_request, sample_usages
+from acceptance.scenario import leftover_guests
+from acceptance.scenario.step_support import host_of_role, names_the_request, note, sample_usages
 from acceptance.scenario.world import BootedServer
 
 step_types.register()
@@ -66,8 +67,22 @@ def step_active_on_host(context, label, role):
 
 @when('the server "{label}" is deleted')
 def step_delete(context, label):
-    context.suite.creations.delete_server(context.world.server(label).id)
+    booted = context.world.server(label)
+    note_if_local_delete(context, booted)
+    context.suite.creations.delete_server(booted.id)
     sample_usages(context, f'"{label}" deleted')
+
+
+def note_if_local_delete(context, booted):
+    """A delete while the host is down leaves the guest running on a real
+    hypervisor: the scenario and the run's summary say where."""
+    suite = context.suite
+    server = suite.compute.server_or_none(booted.id)  # where it is now: an evacuation moves it
+    host = getattr(server, "compute_host", None)
+    if host is None or not leftover_guests.host_is_down(suite.compute.compute_service(host)):
+        return
+    suite.local_deletes.setdefault(host, []).append(booted.name)
+    note(context, leftover_guests.note(host, booted.name, embedded=suite.settings.uses_embedded_cloud))
 
 
 @then('the server "{label}" is gone')

@@ -151,3 +151,24 @@ def test_a_source_tree_is_never_scrubbed(tmp_path):
     (tmp_path / "test_x.py").write_text(f"PASSWORD = '{CANARY}'")
     assert redaction.scrub_tree(tmp_path) == []
     assert redaction.scrub_reports([tmp_path / "test_x.py"]) == [str(tmp_path / "test_x.py")]
+
+
+@pytest.mark.parametrize(("command", "shown", "secrets"), [
+    ("sshpass -p Pw-1234 ssh {host} sudo systemctl stop nova-compute",
+     "sshpass -p *** ssh {host} sudo systemctl stop nova-compute", ["Pw-1234"]),
+    ("openstack --os-password 'two words' --os-token=tok-5678 compute service list",
+     "openstack --os-password *** --os-token=*** compute service list", ["two words", "tok-5678"]),
+    ('PASSWORD=pw-9999 MYSQL_PASSWORD="x y z" nova-manage placement audit',
+     "PASSWORD=*** MYSQL_PASSWORD=*** nova-manage placement audit", ["pw-9999", "x y z"]),
+    ("curl --auth-token abcdef; ssh -p 2222 {host} true",
+     "curl --auth-token ***; ssh -p *** {host} true", ["abcdef", "2222"]),
+    ("ssh {host} sudo systemctl start nova-compute", "ssh {host} sudo systemctl start nova-compute", []),
+])
+def test_a_command_is_shown_with_what_follows_a_secret_flag_masked(command, shown, secrets):
+    assert redaction.mask_command(command) == shown
+    assert sorted(redaction.command_secrets(command)) == sorted(secrets)
+
+
+def test_the_secrets_of_a_command_are_masked_everywhere_once_registered_but_not_a_port():
+    redaction.register_command_secrets("sshpass -p Pw-Canary-1 ssh -p 2222 {host} true")
+    assert scrub("Permission denied for Pw-Canary-1 on port 2222") == f"Permission denied for {MASK} on port 2222"

@@ -45,7 +45,8 @@ def test_a_host_with_a_foreign_server_is_refused_by_name(world):
     message = str(error.value)
     assert "\n" not in message
     assert foreign_host in message
-    assert f"{foreign.id} (someone-elses-server)" in message
+    project = admin.compute.get_server(foreign.id).project_id
+    assert f"{foreign.id} (project {project}, someone-elses-server)" in message
     assert "-D allow_foreign_servers=true" in message
 
 

@@ -29,3 +29,16 @@ def test_every_scenario_stays_within_the_request_budget(suite_run):
     assert all(total > 0 for total in totals.values()), totals
     over = {name: total for name, total in totals.items() if total > REQUEST_BUDGET_PER_SCENARIO}
     assert over == {}, f"budget {REQUEST_BUDGET_PER_SCENARIO} requests per scenario"
+
+
+def test_the_run_says_which_hosts_may_still_run_guests_of_servers_it_deleted_locally(suite_run):
+    run = suite_run.behave
+    summary = [line for line in run.stderr.splitlines() if line.startswith("leftover guests: host ")]
+    assert summary, run.output()
+    for line in summary:
+        assert "may still run the guests of" in line and "deleted while its nova-compute was down" in line
+        assert "running_deleted_instance_poll_interval=1800 s" in line, line
+    assert "leftover guests: on the embedded cloud nova's fake driver runs no guests" in run.stderr
+    report = run.html_path.read_text(encoding="utf-8")
+    assert "may still run the guest of server" in report
+    assert "running_deleted_instance_action=reap" in report

@@ -82,6 +82,9 @@ class FakeCompute:
     def delete_flavor(self, flavor_id, ignore_missing=True):
         self.flavors.pop(flavor_id, None)
 
+    def flavor_add_tenant_access(self, flavor, tenant):
+        self.calls.append(("flavor access", flavor.id, tenant))
+
     def get_flavor(self, flavor_id):
         if flavor_id not in self.flavors:
             raise exceptions.NotFoundException("gone")
@@ -135,6 +138,34 @@ def service_changes(**service):
     changes = ServiceChanges(SimpleNamespace(compute=compute), FakeFaults(calls, compute), FAST,
                              Ledger(calls), report_interval=1, clock=FakeClock())
     return changes, compute, calls
+
+
+@pytest.mark.parametrize("fault", ["stop", "kill", "force_down", "disable"])
+def test_a_host_found_unsafe_right_before_a_fault_is_not_faulted_and_nothing_is_recorded(fault):
+    changes, compute, calls = service_changes()
+    checked = []
+
+    def check_host(conn, host):
+        checked.append(host)
+        raise AssertionError(f"refusing {host}: server s-1 (project p-2)")
+
+    changes.check_host = check_host
+    act = {"stop": lambda: changes.stop("compute1"), "kill": lambda: changes.stop("compute1", kill=True),
+           "force_down": lambda: changes.force_down("compute1"),
+           "disable": lambda: changes.disable("compute1", "why")}[fault]
+    with pytest.raises(AssertionError, match=r"server s-1 \(project p-2\)"):
+        act()
+    assert checked == ["compute1"]
+    assert calls == []  # no ledger record, no command, no API change
+    assert compute.service.running and not compute.service.is_forced_down
+
+
+def test_a_safe_host_is_checked_before_each_fault_and_then_faulted():
+    changes, compute, calls = service_changes()
+    changes.check_host = lambda conn, host: calls.append(("check", host))
+    changes.stop("compute1")
+    changes.force_down("compute1")
+    assert [c[0] for c in calls if c[0] in ("check", "stop")] == ["check", "stop", "check"]
 
 
 def with_real_ledger(tmp_path, changes):
@@ -255,7 +286,19 @@ def test_a_compute_that_stays_silent_is_not_unforced(tmp_path):
 def creations():
     calls = []
     compute = FakeCompute(calls)
-    return Creations(SimpleNamespace(compute=compute), "accept-0000abcd-", FAST, Ledger(calls)), calls
+    conn = SimpleNamespace(compute=compute, current_project_id="suite-project")
+    return Creations(conn, "accept-0000abcd-", FAST, Ledger(calls)), calls
+
+
+def test_a_flavor_is_private_to_the_suites_project_and_in_the_ledger_before_its_access():
+    made, calls = creations()
+    flavor = made.create_flavor("small", vcpus=1, ram=512, disk=1)
+    assert flavor.is_public is False
+    assert calls == [
+        ("ledger.will_create", "flavor", "accept-0000abcd-small"),
+        ("ledger.created", "flavor", "accept-0000abcd-small", "id-accept-0000abcd-small"),
+        ("flavor access", "id-accept-0000abcd-small", "suite-project"),
+    ]
 
 
 def test_a_server_is_announced_to_the_ledger_around_its_create_and_confirmed_gone_once():

@@ -45,7 +45,8 @@ def test_a_failing_command_raises_with_its_exit_code_and_output():
     with pytest.raises(faults.FaultControlError) as error:
         control.stop_compute("compute1")
     assert str(error.value) == (
-        "stop compute on compute1: `ssh compute1 sudo systemctl stop nova-compute` exited 255: "
+        "stop compute on compute1 (-D stop_compute_command): `ssh compute1 sudo systemctl stop "
+        "nova-compute` exited 255: "
         "ssh: connect to host compute1: refused"
     )
 
@@ -57,6 +58,30 @@ def test_a_command_that_hangs_is_stopped_and_reported():
     control = faults.CommandFaultControl(stop=STOP, start=START, timeout=5, runner=hangs)
     with pytest.raises(faults.FaultControlError, match=r"did not finish in 5 s"):
         control.start_compute("compute1")
+
+
+SECRET_COMMAND = ("sshpass -p pw-canary ssh {host} env PASSWORD=env-canary "
+                  "openstack --os-password os-canary --os-token=tok-canary compute service set")
+
+
+@pytest.mark.parametrize("fails", ["exit", "hang"])
+def test_a_failing_command_names_its_setting_and_host_and_masks_its_secrets(fails):
+    def runner(command, **kwargs):
+        if fails == "hang":
+            raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+        # A command that echoes itself: its output is masked too.
+        return subprocess.CompletedProcess(command, 3, "", f"failed: {command}\n")
+
+    control = faults.CommandFaultControl(stop=SECRET_COMMAND, start=START, runner=runner)
+    with pytest.raises(faults.FaultControlError) as error:
+        control.stop_compute("compute1")
+    message = str(error.value)
+    assert message.startswith("stop compute on compute1 (-D stop_compute_command): `sshpass -p *** ssh "
+                              "compute1 env PASSWORD=*** openstack --os-password *** --os-token=*** ")
+    assert "canary" not in message
+    # subprocess's TimeoutExpired holds the whole command: not chained.
+    assert error.value.__cause__ is None
+    assert error.value.__context__ is None or error.value.__suppress_context__
 
 
 def test_command_control_says_what_it_cannot_do():
@@ -136,7 +161,7 @@ def test_placement_path_commands_run_as_given():
 def test_a_failing_placement_path_command_says_which():
     control = faults.CommandFaultControl(stop=STOP, start=START, runner=Recorder(returncode=1),
                                          cut_placement_path="cut", restore_placement_path="restore")
-    with pytest.raises(faults.FaultControlError, match=r"^restore nova-api's path to Placement: `restore` exited 1"):
+    with pytest.raises(faults.FaultControlError, match=r"^restore nova-api's path to Placement \(-D restore_placement_path_command\): `restore` exited 1"):
         control.restore_placement_path()
 
 

@@ -11,16 +11,28 @@ def service(host, status="enabled", state="up", forced_down=False):
 
 
 class Compute:
-    def __init__(self, *services):
+    def __init__(self, *services, held=None):
         self._services = services
+        self.held = held or {}
 
     def compute_services(self):
         return list(self._services)
+
+    def servers_per_host(self):
+        return dict(self.held)
 
 
 def test_the_first_two_healthy_hosts_by_name_are_target_and_other():
     compute = Compute(service("c3"), service("c1", status="disabled"), service("c2"), service("c4", state="down"))
     assert choose_hosts(resolve({}, {}), compute) == Hosts("c2", "c3")
+
+
+def test_the_target_is_the_healthy_host_holding_the_fewest_servers():
+    compute = Compute(service("c1"), service("c2"), service("c3"), service("c4", status="disabled"),
+                      held={"c1": 3, "c2": 1, "c3": 2})
+    assert choose_hosts(resolve({}, {}), compute) == Hosts("c2", "c3")
+    # -D target_host still wins, even over an emptier host.
+    assert choose_hosts(resolve({"target_host": "c1"}, {}), compute) == Hosts("c1", "c2")
 
 
 def test_named_hosts_win_and_unknown_names_say_which_hosts_exist():
