@@ -17,10 +17,16 @@ scenario, at the end, after Ctrl-C, or on replay after a kill.
 
 A stop or a kill is believed only once the service's heartbeats have
 stopped (``wait_for_heartbeats_to_stop``): forcing a live service down would
-let a stop that did nothing pass. A start returns once a new heartbeat came.
+let a stop that did nothing pass. From then until the suite's own start the
+fault must hold (``check_faults_hold``, after every step, and once more
+before the start): a supervisor that brings nova-compute back (systemd
+``Restart=``, a container restart policy) fails the scenario, never passes
+it. A start returns once a new heartbeat came.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from openstack import exceptions
 
@@ -115,6 +121,32 @@ class Creations:
         self.ledger.deleted(SERVER, server_id)
 
 
+class FaultDidNotHold(AssertionError):
+    """A compute the suite stopped came back before the suite started it."""
+
+
+@dataclass(frozen=True)
+class HeldFault:
+    """A stop or kill the suite believes: ``heartbeat`` stood still after
+    ``action`` was commanded at ``commanded_at`` (our clock)."""
+
+    host: str
+    action: str
+    commanded_at: float
+    heartbeat: object
+
+    def came_back(self, service, now: float) -> FaultDidNotHold | None:
+        """The failure if ``service`` reported since (its ``updated_at`` moved;
+        an ``up`` with a still heartbeat is only nova's service_down_time)."""
+        if service.updated_at == self.heartbeat:
+            return None
+        return FaultDidNotHold(
+            f"nova-compute on {self.host} came back on its own {now - self.commanded_at:.1f} s "
+            f"after the {self.action} command (heartbeat at {service.updated_at}, state "
+            f"{service.state}); a supervisor restarts it (systemd Restart=, a container restart "
+            "policy): stop it through the supervisor, see the recipes in features/README.md")
+
+
 class ServiceChanges:
     """Stops, kills, starts, forces down and disables compute services; the
     ledger holds how each was before, for ``acceptance.safety.restore``."""
@@ -128,6 +160,7 @@ class ServiceChanges:
         self.ledger = ledger
         self.report_interval = report_interval
         self.clock = clock
+        self.held: dict[str, HeldFault] = {}  # host -> the fault that must hold until start()
 
     def _record(self, host: str):
         """The service; before its first change since it was last put back,
@@ -146,16 +179,37 @@ class ServiceChanges:
     # -------------------------------------------------------- the process
     def stop(self, host: str, *, kill: bool = False) -> None:
         self._record(host)
+        action = KILL if kill else STOP
         # Written before the call: a stop that fails half-way still gets a start.
         self.ledger.will_stop_compute(host)
+        commanded_at = self.clock.monotonic()
         if kill:
             self.fault_control.kill_compute(host)
         else:
             self.fault_control.stop_compute(host)
-        wait_for_heartbeats_to_stop(
+        heartbeat = wait_for_heartbeats_to_stop(
             self.compute, host, report_interval=self.report_interval,
             timeout=self.timeouts.service_state, clock=self.clock,
-            stopped_by=self._stopped_by(KILL if kill else STOP))
+            stopped_by=self._stopped_by(action))
+        self.held[host] = HeldFault(host, action, commanded_at, heartbeat)
+
+    def check_faults_hold(self) -> None:
+        """Fail with FaultDidNotHold if a compute the suite stopped reported
+        since: one service read, none while no fault is held."""
+        if not self.held:
+            return
+        if len(self.held) == 1:
+            services = [self.compute.compute_service(next(iter(self.held)))]
+        else:
+            services = [s for s in self.compute.compute_services() if s.host in self.held]
+        now = self.clock.monotonic()
+        for service in services:
+            if failure := self.held[service.host].came_back(service, now):
+                raise failure
+
+    def forget_held_faults(self) -> None:
+        """A new scenario: the restore put every compute back."""
+        self.held.clear()
 
     def _stopped_by(self, action: str) -> str:
         if self.fault_control.name == "command":
@@ -165,7 +219,12 @@ class ServiceChanges:
     def start(self, host: str) -> None:
         """Start nova-compute and return once it has reported (its start-up
         resource tracker run is done by then)."""
-        last_heartbeat = self.compute.compute_service(host).updated_at
+        service = self.compute.compute_service(host)
+        # The same read checks, once more, that the fault held until now.
+        held = self.held.pop(host, None)
+        if held and (failure := held.came_back(service, self.clock.monotonic())):
+            raise failure
+        last_heartbeat = service.updated_at
         self.fault_control.start_compute(host)
         wait_for_heartbeat(self.compute, host, last_heartbeat, self.timeouts.heal)
         self.ledger.compute_started(host)

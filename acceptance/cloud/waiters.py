@@ -155,9 +155,10 @@ class _Silence:
 
 
 def wait_for_heartbeats_to_stop(compute: ComputeClient, host: str, *, report_interval: float,
-                                timeout: float, stopped_by: str, clock: Clock = SYSTEM_CLOCK) -> None:
-    """Return once the compute service of ``host`` has not reported for
-    longer than ``quiet_period(report_interval)``; else raise StillBeating
+                                timeout: float, stopped_by: str, clock: Clock = SYSTEM_CLOCK):
+    """Once the compute service of ``host`` has not reported for longer than
+    ``quiet_period(report_interval)``, its last heartbeat (the ``updated_at``
+    that stood still: the fault holds while it stays); else raise StillBeating
     naming ``stopped_by`` (e.g. "the stop command exited 0"). A stop that did
     nothing must not pass: forcing a live service down would hide it."""
     quiet = quiet_period(report_interval)
@@ -178,6 +179,9 @@ def wait_for_heartbeats_to_stop(compute: ComputeClient, host: str, *, report_int
             f"(now {silence.last}) never stood still for {quiet:g} s in {error.waited} "
             f"(-D report_interval={report_interval:g})"
         ) from None
+    return silence.last
+
+
 def wait_for_server_settled_on(compute: ComputeClient, server_id: str, status: str, host: str | None,
                                timeout: float):
     """The server once it is ``status`` on ``host`` (None: on no host, as when
