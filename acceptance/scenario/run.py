@@ -74,8 +74,12 @@ def start(context, say) -> None:
     say(
         f"suite run {suite.prefix}: cloud {cloud.name}, "
         f"target host {hosts.target or '-'}, other host {hosts.other or '-'}, "
-        f"fault control {control.name}; request log {log_path}"
+        f"fault control {control.name}"
+        + (f" ({settings.deployment} preset)" if settings.deployment else "")
+        + f"; request log {log_path}"
     )
+    for line in settings.preset_notes:  # an explicit command over the preset's, said once
+        say(line)
     say(cloud_note(settings))
 
 

@@ -100,3 +100,24 @@ def test_every_step_ends_with_the_check_and_a_failed_step_reports_the_comeback_i
         registry.steps["then"][0].func(context)
     assert isinstance(error.value.__context__, AssertionError)
     assert checks == ["check", "check"]
+
+
+@pytest.mark.parametrize("answers", [True, False])
+def test_the_suites_own_changes_to_the_service_record_are_not_a_comeback(answers):
+    """nova stamps updated_at on a PUT too (force down, disable): the held
+    heartbeat moves to that stamp, from nova's answer or, without one, a read."""
+    changes, compute, _ = service_changes()
+    changes.stop("compute1")
+    put = compute.update_service_forced_down
+
+    def stamping(service_id, forced):
+        put(service_id, forced)
+        compute.service.updated_at = f"put {forced}"
+        return compute.service if answers else None
+
+    compute.update_service_forced_down = stamping
+    changes.force_down("compute1")
+    changes.check_faults_hold()
+    supervisor_restarts(compute, changes.clock, after=1)
+    with pytest.raises(FaultDidNotHold):
+        changes.check_faults_hold()
