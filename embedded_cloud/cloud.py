@@ -317,6 +317,7 @@ class EmbeddedCloud:
             self.reload()
             if text != self.state.compute_supervisor:
                 self._stop(supervisor.SUPERVISOR)
+                self.state.processes.pop(supervisor.SUPERVISOR, None)  # stopped, not dead
                 self.state.compute_supervisor = text
                 self.state.save(self.layout)
             self._supervise()

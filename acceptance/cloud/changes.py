@@ -241,22 +241,23 @@ class ServiceChanges:
     # ------------------------------------------------------ the API record
     def force_down(self, host: str) -> None:
         service = self._record(host)
-        self._own_change(host, self.conn.compute.update_service_forced_down(service.id, forced=True))
+        self.conn.compute.update_service_forced_down(service.id, forced=True)
+        self._own_change(host)
 
     def unforce(self, host: str) -> None:
         service = self.compute.compute_service(host)
-        self._own_change(host, self.conn.compute.update_service_forced_down(service.id, forced=False))
+        self.conn.compute.update_service_forced_down(service.id, forced=False)
+        self._own_change(host)
 
     def disable(self, host: str, reason: str) -> None:
         service = self._record(host)
-        self._own_change(host, self.conn.compute.disable_service(service.id, disabled_reason=reason))
+        self.conn.compute.disable_service(service.id, disabled_reason=reason)
+        self._own_change(host)
 
-    def _own_change(self, host: str, updated) -> None:
+    def _own_change(self, host: str) -> None:
         """nova stamps ``updated_at`` on every change to the service record, a
         PUT as well as a heartbeat: a held fault moves on to the stamp of the
-        suite's own change (from nova's answer; a read if it gave none)."""
-        held = self.held.get(host)
-        if held is None:
-            return
-        stamp = getattr(updated, "updated_at", None) or self.compute.compute_service(host).updated_at
-        self.held[host] = replace(held, heartbeat=stamp)
+        suite's own change. Read back, not taken from nova's answer, which
+        has the microseconds the database then drops."""
+        if held := self.held.get(host):
+            self.held[host] = replace(held, heartbeat=self.compute.compute_service(host).updated_at)
