@@ -33,6 +33,7 @@ from openstack import exceptions
 from acceptance import redaction
 from acceptance.cloud.compute import COMPUTE_BINARY, ComputeClient
 from acceptance.cloud.waiters import (
+    HeartbeatResumed,
     wait_for_heartbeat,
     wait_for_heartbeats_to_stop,
     wait_for_server_gone,
@@ -140,11 +141,15 @@ class HeldFault:
         an ``up`` with a still heartbeat is only nova's service_down_time)."""
         if service.updated_at == self.heartbeat:
             return None
-        return FaultDidNotHold(
-            f"nova-compute on {self.host} came back on its own {now - self.commanded_at:.1f} s "
-            f"after the {self.action} command (heartbeat at {service.updated_at}, state "
-            f"{service.state}); a supervisor restarts it (systemd Restart=, a container restart "
-            "policy): stop it through the supervisor, see the recipes in features/README.md")
+        return comeback(self.host, self.action, now - self.commanded_at,
+                        f"heartbeat at {service.updated_at}, state {service.state}")
+
+
+def comeback(host: str, action: str, seconds: float, seen: str) -> FaultDidNotHold:
+    return FaultDidNotHold(
+        f"nova-compute on {host} came back on its own {seconds:.1f} s after the {action} command "
+        f"({seen}); a supervisor restarts it (systemd Restart=, a container restart policy): "
+        "stop it through the supervisor, see the recipes in features/README.md")
 
 
 class ServiceChanges:
@@ -187,10 +192,14 @@ class ServiceChanges:
             self.fault_control.kill_compute(host)
         else:
             self.fault_control.stop_compute(host)
-        heartbeat = wait_for_heartbeats_to_stop(
-            self.compute, host, report_interval=self.report_interval,
-            timeout=self.timeouts.service_state, clock=self.clock,
-            stopped_by=self._stopped_by(action))
+        try:
+            heartbeat = wait_for_heartbeats_to_stop(
+                self.compute, host, report_interval=self.report_interval,
+                timeout=self.timeouts.service_state, clock=self.clock,
+                stopped_by=self._stopped_by(action))
+        except HeartbeatResumed as resumed:  # back before the silence was long enough
+            raise comeback(host, action, self.clock.monotonic() - commanded_at,
+                           f"heartbeat at {resumed.heartbeat}, while the suite waited for silence") from None
         self.held[host] = HeldFault(host, action, commanded_at, heartbeat)
 
     def check_faults_hold(self) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from acceptance.cloud.changes import FaultDidNotHold
 from acceptance.scenario.step_support import faults_must_hold
+from tests.unit.test_changes import FakeCompute as FakeServices
 from tests.unit.test_changes import restore_all, service_changes, with_real_ledger
 
 
@@ -121,3 +122,25 @@ def test_the_suites_own_changes_to_the_service_record_are_not_a_comeback():
     supervisor_restarts(compute, changes.clock, after=1)
     with pytest.raises(FaultDidNotHold):
         changes.check_faults_hold()
+
+
+def test_a_restart_while_the_suite_waits_for_silence_is_a_comeback_not_a_stop_that_did_nothing():
+    changes, compute, calls = service_changes()
+    faults = changes.fault_control
+    stop = faults.stop_compute
+
+    def stop_then_restart_soon(host):
+        stop(host)
+        restarted_at = changes.clock.now + 2.6  # after one late heartbeat could explain
+
+        def services(**query):
+            compute.service.running = changes.clock.now >= restarted_at
+            return FakeServices.services(compute, **query)
+
+        compute.services = services
+
+    faults.stop_compute = stop_then_restart_soon
+    with pytest.raises(FaultDidNotHold) as error:
+        changes.stop("compute1")
+    assert re.match(r"nova-compute on compute1 came back on its own 2\.\d s after the stop command "
+                    r"\(heartbeat at beat\d+, while the suite waited for silence\)", str(error.value))
