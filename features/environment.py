@@ -45,9 +45,14 @@ def before_scenario(context, scenario):
 
 def after_scenario(context, scenario):
     attach_timeline(context)
+    # The restore's start is the suite's own start too: a compute that came
+    # back since the last step fails the scenario (after the restore).
+    comeback = context.suite.services.comeback_before_restore()
     # Everything the scenario changed, from the ledger: servers, services.
     problems = context.safety.after_scenario(context.suite.conn)
     run.count_requests(context.suite, scenario)
+    if comeback:
+        raise comeback
     if problems:
         raise CleanupError(problems)
 

@@ -216,6 +216,16 @@ class ServiceChanges:
             if failure := self.held[service.host].came_back(service, now):
                 raise failure
 
+    def comeback_before_restore(self) -> FaultDidNotHold | None:
+        """The last check, before the restore starts what the scenario stopped."""
+        try:
+            self.check_faults_hold()
+        except FaultDidNotHold as comeback:
+            return comeback
+        finally:
+            self.held.clear()
+        return None
+
     def forget_held_faults(self) -> None:
         """A new scenario: the restore put every compute back."""
         self.held.clear()
