@@ -248,6 +248,11 @@ class ServiceChanges:
         wait_for_heartbeat(self.compute, host, last_heartbeat, self.timeouts.heal)
         self.ledger.compute_started(host)
 
+    @property
+    def placement_path_cut(self) -> bool:
+        """Is nova-api's path to Placement cut by the suite now?"""
+        return self.ledger.outstanding().placement_path_cut
+
     def cut_placement_path(self) -> None:
         """Cut nova-api's path to Placement; restored after the scenario."""
         self.ledger.will_cut_placement_path()
