@@ -122,7 +122,7 @@ def _on(ssh: str | None, host: str | None, command: str) -> str:
 
 
 def commands(deployment: str, *, container_engine: str | None = None, ssh: str | None = None,
-             controllers: tuple[str, ...] = ()) -> dict[str, str | None]:
+             controllers: tuple[str, ...] = ()) -> dict:
     """The settings keys of COMMAND_KEYS, plus ``probe_command`` and
     ``why_no_cut``, for ``deployment``; PresetError on bad input."""
     if container_engine and container_engine not in CONTAINER_ENGINES:
@@ -152,4 +152,6 @@ def commands(deployment: str, *, container_engine: str | None = None, ssh: str |
         "cut_placement_path_command": on_controllers(preset.cut),
         "restore_placement_path_command": on_controllers(preset.restore),
         "why_no_cut": preset.why_no_cut,
+        # (host, command) probed by preflight: the controllers' path (ssh) answers
+        "controller_probes": tuple((host, _on(ssh, host, "true")) for host in controllers if ssh),
     }

@@ -86,8 +86,10 @@ class SuiteSettings:
     # -D deployment=devstack|kolla|openstack-ansible (acceptance/deployments.py):
     # fills the commands above that are not given explicitly.
     deployment: str | None = None
-    # The preset's harmless command per compute host, run by preflight ({host}).
+    # The preset's harmless command per compute host, run by preflight ({host}),
+    # and (controller, command) pairs for the controllers' path.
     probe_command: str | None = None
+    controller_probes: tuple[tuple[str, str], ...] = ()
     # Why the preset has no Placement cut (the heal scenario's skip reason).
     why_no_cut: str | None = None
     # One line per command given explicitly over the preset's, said once at start.
@@ -217,6 +219,7 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         allow_foreign_servers=_flag("allow_foreign_servers", text("allow_foreign_servers")),
         deployment=preset.deployment,
         probe_command=preset.commands.get("probe_command"),
+        controller_probes=preset.commands.get("controller_probes", ()),
         why_no_cut=None if cut_command else preset.commands.get("why_no_cut"),
         preset_notes=tuple(preset.notes),
         run_dir=text("run_dir") or DEFAULT_RUN_DIR,

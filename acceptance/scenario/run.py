@@ -16,6 +16,7 @@ from acceptance.cloud import fault_control as faults
 from acceptance.cloud.connection import open_cloud
 from acceptance.safety import net as safety
 from acceptance.safety.preflight import fail_cleanly, needs_for
+from acceptance.safety.probes import ProbeError, probe, probes_for
 from acceptance.safety.safe_hosts import ForeignServersError
 from acceptance.scenario.suite import build, log_to_run_dir
 from acceptance.settings import EMBEDDED_RUN_DIR_KEY, SettingsError, resolve
@@ -66,6 +67,11 @@ def start(context, say) -> None:
         fail_cleanly(str(error))
     context.suite = suite = build(settings, cloud, control, net.ledger, net.prefix)
     hosts = suite.hosts
+    if changes_a_host(context):
+        try:  # the fault path of each host the run may touch, before anything is created
+            probe(probes_for(settings, [h for h in (hosts.target, hosts.other) if h]))
+        except ProbeError as error:
+            fail_cleanly(str(error))
     if hosts.target and changes_a_host(context):
         try:
             net.check_host_is_ours(suite.conn, hosts.target)

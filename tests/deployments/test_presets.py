@@ -17,7 +17,7 @@ import pytest
 
 from tests.deployments.fake_tools import install
 from tests.openstack_kit import IMAGE, os_environment
-from tests.suite.behave_run import junit_testcases, run_behave
+from tests.suite.behave_run import junit_testcases, run_behave, suite_leftovers
 from tests.suite.test_suite_as_a_real_cloud_user import CLI, assert_nothing_left, usages
 
 SSH = "ssh -o BatchMode=yes {host}"
@@ -110,3 +110,25 @@ def test_the_naive_kolla_recipe_under_restart_always_fails_saying_nova_compute_c
     assert "a supervisor restarts it (systemd Restart=, a container restart policy): stop it through " \
            "the supervisor, see the recipes" in message, message
     assert_nothing_left(admin_conn, usages_before, run)
+
+
+@pytest.mark.parametrize("deployment, env, expected", [
+    ("kolla", {"FAKE_SSH_DENY": "compute2"},
+     "preflight: the fault command path to compute2 failed: `ssh -o BatchMode=yes compute2 'sudo systemctl "
+     "cat kolla-nova_compute-container.service >/dev/null'` exited 255 (compute2: Permission denied (publickey).)"),
+    ("openstack-ansible", {"FAKE_UNIT": "nova-compute-legacy.service"},
+     "preflight: the fault command path to compute1 failed: `ssh -o BatchMode=yes compute1 'sudo systemctl "
+     "cat nova-compute.service >/dev/null'` exited 1 (No files found for nova-compute.service.)"),
+])
+def test_a_fault_path_that_does_not_work_stops_the_run_before_anything_is_created(
+        embedded_cloud, admin_conn, tmp_path, deployment, env, expected):
+    started = time.monotonic()
+    run = run_preset(embedded_cloud, tmp_path, deployment, "--include", "compute.local_delete", **env)
+    took = time.monotonic() - started
+    assert run.returncode == 2, run.output()
+    lines = run.stderr.strip().splitlines()
+    assert lines[-1].startswith(expected), run.output()
+    assert [line for line in lines if line.startswith("preflight:")] == [lines[-1]], run.output()
+    assert took < 15, f"the run took {took:.1f} s to refuse"
+    print(f"refused in {took:.1f} s")
+    assert suite_leftovers(admin_conn) == {"servers": [], "flavors": []}
