@@ -220,8 +220,8 @@ class ServiceChanges:
         """The last check, before the restore starts what the scenario stopped."""
         try:
             self.check_faults_hold()
-        except FaultDidNotHold as comeback:
-            return comeback
+        except FaultDidNotHold as failure:
+            return failure
         finally:
             self.held.clear()
         return None
