@@ -21,6 +21,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from acceptance import deployments
+
 
 class SettingsError(ValueError):
     """The suite was configured wrongly; the message says how to fix it."""
@@ -85,6 +87,17 @@ class SuiteSettings:
     # (with_embedded_defaults).
     report_interval: float | None = None
     allow_foreign_servers: bool = False
+    # -D deployment=devstack|kolla|openstack-ansible (acceptance/deployments.py):
+    # fills the commands above that are not given explicitly.
+    deployment: str | None = None
+    # The preset's harmless command per compute host, run by preflight ({host}),
+    # and (controller, command) pairs for the controllers' path.
+    probe_command: str | None = None
+    controller_probes: tuple[tuple[str, str], ...] = ()
+    # Why the preset has no Placement cut (the heal scenario's skip reason).
+    why_no_cut: str | None = None
+    # One line per command given explicitly over the preset's, said once at start.
+    preset_notes: tuple[str, ...] = ()
     run_dir: str = DEFAULT_RUN_DIR
     # The embedded cloud's run directory (-D embedded_cloud.run_dir=DIR);
     # None: $EMBEDDED_CLOUD_DIR, else the project's .run/cloud.
@@ -115,6 +128,10 @@ _TEXT_KEYS = (
     "cut_placement_path_command",
     "restore_placement_path_command",
     "audit_command",
+    "deployment",
+    "container_engine",
+    "ssh",
+    "controller",
     "run_dir",
 )
 KNOWN_KEYS = tuple(sorted([*_TEXT_KEYS, *_TIMEOUT_KEYS, "timeout_scale", "report_interval",
@@ -149,15 +166,16 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
     if scale is not None:
         timeouts = timeouts.scaled(_scale(scale))
 
+    preset = _preset(text)
     fault_control = text("fault_control") or "auto"
     if fault_control not in FAULT_CONTROLS:
         raise SettingsError(
             f"fault_control={fault_control!r} is not one of {', '.join(FAULT_CONTROLS)}; "
             "pass e.g. -D fault_control=command"
         )
-    stop_command = _command_template("stop_compute_command", text("stop_compute_command"))
-    start_command = _command_template("start_compute_command", text("start_compute_command"))
-    kill_command = _command_template("kill_compute_command", text("kill_compute_command"))
+    stop_command = _command_template("stop_compute_command", preset.given("stop_compute_command"))
+    start_command = _command_template("start_compute_command", preset.given("start_compute_command"))
+    kill_command = _command_template("kill_compute_command", preset.given("kill_compute_command"))
     if fault_control == "command" and not (stop_command and start_command):
         raise SettingsError(
             "fault_control='command' needs both stop_compute_command and start_compute_command; "
@@ -170,8 +188,8 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         )
 
     # Run as given: nova-api's path is one per cloud, so there is no {host}.
-    cut_command = text("cut_placement_path_command")
-    restore_command = text("restore_placement_path_command")
+    cut_command = preset.given("cut_placement_path_command")
+    restore_command = preset.given("restore_placement_path_command")
     if bool(cut_command) != bool(restore_command):
         given, missing = (("cut", "restore") if cut_command else ("restore", "cut"))
         raise SettingsError(
@@ -206,9 +224,14 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         kill_compute_command=kill_command,
         cut_placement_path_command=cut_command,
         restore_placement_path_command=restore_command,
-        audit_command=_command_template("audit_command", text("audit_command"), placeholder="provider"),
+        audit_command=_command_template("audit_command", preset.given("audit_command"), placeholder="provider"),
         report_interval=report_interval,
         allow_foreign_servers=_flag("allow_foreign_servers", text("allow_foreign_servers")),
+        deployment=preset.deployment,
+        probe_command=preset.commands.get("probe_command"),
+        controller_probes=preset.commands.get("controller_probes", ()),
+        why_no_cut=None if cut_command else preset.commands.get("why_no_cut"),
+        preset_notes=tuple(preset.notes),
         run_dir=text("run_dir") or DEFAULT_RUN_DIR,
         embedded_run_dir=text(EMBEDDED_RUN_DIR_KEY),
     )
@@ -231,6 +254,39 @@ def with_embedded_defaults(settings: SuiteSettings, published: Mapping[str, str]
         fault_control="embedded" if settings.fault_control == "auto" else settings.fault_control,
         report_interval=settings.report_interval or report_interval,
     )
+
+
+class _Preset:
+    """The deployment preset's commands under the explicit ones."""
+
+    def __init__(self, text, deployment: str | None, commands: dict[str, str | None]) -> None:
+        self.text, self.deployment, self.commands = text, deployment, commands
+        self.notes: list[str] = []
+
+    def given(self, key: str) -> str | None:
+        explicit = self.text(key)
+        preset = self.commands.get(key)
+        if explicit is not None and preset is not None and explicit != preset:
+            self.notes.append(f"note: -D {key} is given, so the {self.deployment} preset's "
+                              f"`{preset}` is not used")
+        return explicit if explicit is not None else preset
+
+
+def _preset(text) -> _Preset:
+    deployment = text("deployment")
+    options = {"container_engine": text("container_engine"), "ssh": text("ssh")}
+    if deployment is None:
+        given = [key for key in (*options, "controller") if text(key) is not None]
+        if given:
+            raise SettingsError(f"{', '.join(given)} {'needs' if len(given) == 1 else 'need'} -D deployment=... (one of "
+                                f"{', '.join(deployments.DEPLOYMENTS)}); pass it or leave them out")
+        return _Preset(text, None, {})
+    try:
+        commands = deployments.commands(deployment, **options,
+                                        controllers=tuple((text("controller") or "").split()))
+    except deployments.PresetError as error:
+        raise SettingsError(str(error)) from None
+    return _Preset(text, deployment, commands)
 
 
 def _refuse_unknown_keys(userdata: Mapping[str, str]) -> None:

@@ -1,11 +1,13 @@
 """embedded-cloud: bring up, inspect, fault and tear down the loopback OpenStack cloud.
 
     embedded-cloud up [--defect SERVICE=NAME] [--nova-option SECTION.KEY=VALUE] [--no-schema-cache]
+                      [--compute-supervisor always:SECONDS|on-failure:SECONDS|none]
                                                  start (or find) the cloud
     embedded-cloud status                        one line per process; what the Neutron stand-in
                                                  could not answer
     embedded-cloud down                          stop every process it started
-    embedded-cloud compute stop|kill|start HOST  fault control for one nova-compute
+    embedded-cloud compute stop|kill|terminate|start HOST
+                                                 fault control for one nova-compute
     embedded-cloud placement-path cut|restore    nova-api's path to Placement
     embedded-cloud env                           shell exports for the openstack CLI
     embedded-cloud nova-manage ARGS...           nova-manage with the cloud's configuration
@@ -40,14 +42,21 @@ def _parser() -> argparse.ArgumentParser:
                     help="a cold start runs every database migration, neither reading nor "
                          "filling the schema cache (as EMBEDDED_CLOUD_SCHEMA_CACHE=off)")
     up.add_argument("--keep-configuration", action="store_true",
-                    help="start it with the defects and nova options it already has (the "
-                         "suite's start: it must not undo an `up --defect` it is run against)")
+                    help="start it with the defects, nova options and compute supervisor it "
+                         "already has (the suite's start: it must not undo an `up --defect` it is "
+                         "run against)")
+    up.add_argument("--compute-supervisor", default="none", metavar="POLICY:SECONDS",
+                    help="run the nova-computes under a supervisor modelled on systemd's Restart=: "
+                         "always:11 (Kolla-Ansible), on-failure:2 (OpenStack-Ansible) or none "
+                         "(the default; see embedded_cloud/supervisor.py)")
     commands.add_parser("down", help="stop every process of the cloud")
     commands.add_parser("status", help="show each process, its PID, port and memory, and the "
                                                "requests the Neutron stand-in could not answer")
     commands.add_parser("env", help="print shell exports for the openstack CLI")
-    compute = commands.add_parser("compute", help="stop, kill -9 or start one nova-compute")
-    compute.add_argument("action", choices=("stop", "kill", "start"))
+    compute = commands.add_parser("compute", help="stop (through the supervisor, if any), kill -9, "
+                                                  "terminate (SIGTERM behind the supervisor's back) "
+                                                  "or start one nova-compute")
+    compute.add_argument("action", choices=("stop", "kill", "terminate", "start"))
     compute.add_argument("host")
     path = commands.add_parser("placement-path", help="cut or restore nova-api's path to Placement")
     path.add_argument("action", choices=("cut", "restore"))
@@ -69,6 +78,7 @@ def _print_status(cloud) -> int:
     from .defects.choice import describe
     from .nova_options import describe as describe_options
     from .processes import tail
+    from .supervisor import describe as describe_supervisor
 
     dead = 0
     for s in cloud.status():
@@ -89,6 +99,7 @@ def _print_status(cloud) -> int:
     print(describe(cloud.state.defects))
     print(describe_options(cloud.state.nova_options))
     _print_unanswered(cloud.layout.standin_record)
+    print(describe_supervisor(cloud.state.compute_supervisor))
     return 1 if dead else 0
 
 
@@ -141,9 +152,10 @@ def main(argv: list[str] | None = None) -> int:
             _usable_run_dir(args.run_dir)
         cloud = EmbeddedCloud(args.run_dir)
         if args.command == "up" and args.keep_configuration:
-            if args.defect or args.nova_option:
-                raise CloudError("--keep-configuration keeps the defects and nova options in "
-                                 "force; give it without --defect and --nova-option")
+            if args.defect or args.nova_option or args.compute_supervisor != "none":
+                raise CloudError("--keep-configuration keeps the defects, nova options and compute "
+                                 "supervisor in force; give it without --defect, --nova-option and "
+                                 "--compute-supervisor")
             cloud.up()
         elif args.command == "up":
             from .defects.switch import switch_in_place
@@ -151,9 +163,11 @@ def main(argv: list[str] | None = None) -> int:
             from .nova_options import parse
 
             from .nova_option_names import check
+            from .supervisor import parse as parse_supervisor
 
             defects, nova_options = _defects(args.defect), parse(args.nova_option)
             check(nova_options)  # before anything starts: nova would ignore an unknown one
+            parse_supervisor(args.compute_supervisor)  # bad input: one line before anything starts
             if args.no_schema_cache:
                 from . import schema_cache
 
@@ -162,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             same_options = nova_options == cloud.state.nova_options
             if not (same_options and switch_in_place(cloud, defects)):
                 cloud.up(defects, nova_options)
+            cloud.supervise_computes(args.compute_supervisor)
         elif args.command == "down":
             cloud.down()
         elif args.command == "status":
@@ -171,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"export OS_CLOUD={ADMIN_CLOUD}")
         elif args.command == "compute":
             action = {"stop": cloud.stop_compute, "kill": cloud.kill_compute,
-                      "start": cloud.start_compute}[args.action]
+                      "terminate": cloud.terminate_compute, "start": cloud.start_compute}[args.action]
             action(args.host)
         elif args.command == "nova-manage":
             done = cloud.nova_manage(*args.args)

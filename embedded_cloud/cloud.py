@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from . import catalog, clouds_yaml, processes, zygote
+from . import catalog, clouds_yaml, processes, supervisor, zygote
 from .binaries import require_all
 from .context import Ctx
 from .errors import CloudError
@@ -62,6 +62,10 @@ class EmbeddedCloud:
     def say(self, name: str, what: str) -> None:
         self._progress(f"[{time.monotonic() - self._started:5.1f}s] {name:<22} {what}")
 
+    def reload(self) -> None:
+        """Another command (or process) may have changed the cloud since."""
+        self.state = State.load(self.layout)
+
     def is_running(self, name: str) -> bool:
         record = self.state.processes.get(name)
         return record is not None and processes.is_alive(_started(record))
@@ -70,7 +74,8 @@ class EmbeddedCloud:
         # Another command (or process) may have restarted the cloud since.
         self.state = State.load(self.layout)
         report = []
-        for name in PROCESS_ORDER:
+        supervised = self.state.compute_supervisor or supervisor.SUPERVISOR in self.state.processes
+        for name in (*PROCESS_ORDER, *([supervisor.SUPERVISOR] if supervised else [])):
             record = self.state.processes.get(name)
             running = self.is_running(name)
             rss = 0
@@ -111,6 +116,7 @@ class EmbeddedCloud:
                 pid=pid, start_ticks=started.start_ticks, started_at=time.time())
             if spec.name in self.state.stopped_on_purpose:
                 self.state.stopped_on_purpose.remove(spec.name)
+            self.state.exits.pop(spec.name, None)
             self.state.save(self.layout)
             self._started_now.append(spec.name)
         self.say(spec.name, f"{'forked' if forked else 'started'} (pid {pid})")
@@ -147,12 +153,16 @@ class EmbeddedCloud:
                 raise CloudError(f"{name} died while starting; last lines of "
                                  f"{self.layout.log(name)}:\n{processes.tail(self.layout.log(name))}")
 
-    def _stop(self, name: str, *, sig: int = signal.SIGTERM, on_purpose: bool = False) -> None:
+    def _stop(self, name: str, *, sig: int = signal.SIGTERM, on_purpose: bool = False,
+              exit_cause: str | None = None) -> None:
         # Recorded before the signal: a stop cut short (Ctrl-C while nova-compute
-        # shuts down) still tells start_compute the process is on its way out.
+        # shuts down) still tells start_compute the process is on its way out,
+        # and the supervisor how it went down.
         with self._lock:
             if on_purpose and name not in self.state.stopped_on_purpose:
                 self.state.stopped_on_purpose.append(name)
+            if exit_cause:
+                self.state.exits[name] = exit_cause
             self.state.save(self.layout)
         record = self.state.processes.get(name)
         if record is not None and processes.is_alive(_started(record)):
@@ -172,6 +182,7 @@ class EmbeddedCloud:
             if (self.healthy() and wanted_defects == self.state.defects
                     and wanted_options == self.state.nova_options):
                 self.say("cloud", f"already running ({self.layout.root})")
+                self._supervise()
                 return
             if any(self.is_running(n) for n in PROCESS_ORDER):
                 self.say("cloud", "found a partly running cloud: restarting it")
@@ -196,6 +207,7 @@ class EmbeddedCloud:
                 raise
             self.state.initialized = True
             self.state.save(self.layout)
+            self._supervise()
             self.say("cloud", f"ready: OS_CLIENT_CONFIG_FILE={self.layout.clouds_yaml} "
                                f"OS_CLOUD={clouds_yaml.ADMIN_CLOUD}")
 
@@ -285,6 +297,8 @@ class EmbeddedCloud:
             self.say("cloud", "stopped")
 
     def _stop_all(self) -> None:
+        # The supervisor first: it must not restart a compute being stopped.
+        self._stop(supervisor.SUPERVISOR)
         # The OpenStack services together (each spends seconds in its graceful
         # shutdown), then what they use, in reverse start order.
         parallel(*(functools.partial(self._stop, name) for name in PROCESS_ORDER
@@ -293,6 +307,31 @@ class EmbeddedCloud:
             self._stop(name)
         self.state.stopped_on_purpose = []
         self.state.save(self.layout)
+
+    # ----------------------------------------------------- the supervisor
+    def supervise_computes(self, policy_text: str) -> None:
+        """Run the computes under ``policy_text`` ("always:11", "on-failure:2",
+        "" for none) from now on; the cloud itself is not restarted."""
+        text = str(supervisor.parse(policy_text) or "")
+        with exclusive(self.layout):
+            self.reload()
+            if text != self.state.compute_supervisor:
+                self._stop(supervisor.SUPERVISOR)
+                self.state.processes.pop(supervisor.SUPERVISOR, None)  # stopped, not dead
+                self.state.compute_supervisor = text
+                self.state.save(self.layout)
+            self._supervise()
+
+    def _supervise(self) -> None:
+        """Start the supervisor process if the state asks for one and none runs."""
+        if not self.state.compute_supervisor or self.is_running(supervisor.SUPERVISOR):
+            return
+        import sys
+
+        self._spawn(ProcessSpec(
+            name=supervisor.SUPERVISOR,
+            argv=[sys.executable, "-m", "embedded_cloud.supervisor", "--run-dir", str(self.layout.root)],
+            log=self.layout.log(supervisor.SUPERVISOR)))
 
     # ---------------------------------------------------------- nova-manage
     def nova_manage(self, *args: str, timeout: float = 600.0) -> subprocess.CompletedProcess:
@@ -332,14 +371,34 @@ class EmbeddedCloud:
         return nova.compute_process(host)
 
     def stop_compute(self, host: str) -> None:
+        """The supervisor's stop (``systemctl stop``): it holds until a start."""
         with exclusive(self.layout):
             self.state = State.load(self.layout)
-            self._stop(self._compute_name(host), on_purpose=True)
+            self._stop(self._compute_name(host), on_purpose=True, exit_cause=supervisor.STOP)
 
     def kill_compute(self, host: str) -> None:
+        """SIGKILL: a crash, which a supervisor restarts."""
         with exclusive(self.layout):
             self.state = State.load(self.layout)
-            self._stop(self._compute_name(host), sig=signal.SIGKILL, on_purpose=True)
+            self._stop(self._compute_name(host), sig=signal.SIGKILL, on_purpose=True,
+                       exit_cause=supervisor.KILL)
+
+    def terminate_compute(self, host: str) -> None:
+        """SIGTERM behind the supervisor's back (``docker stop`` under a
+        unit): a clean exit, which ``Restart=always`` restarts."""
+        with exclusive(self.layout):
+            self.state = State.load(self.layout)
+            self._stop(self._compute_name(host), on_purpose=True, exit_cause=supervisor.TERMINATE)
+
+    def restart_compute_unless_held(self, host: str) -> None:
+        """The supervisor's restart: not if the compute runs again or was
+        stopped through the supervisor meanwhile."""
+        with exclusive(self.layout):
+            self.reload()
+            name = self._compute_name(host)
+            if self.is_running(name) or self.state.exits.get(name) == supervisor.STOP:
+                return
+            self.restart([name])
 
     def start_compute(self, host: str, timeout: float = 60.0) -> None:
         """Start a compute and return once it has sent a heartbeat (its start-up is done)."""

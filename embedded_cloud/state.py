@@ -46,6 +46,10 @@ class State:
     image_id: str | None = None
     # services the fault controls stopped on purpose: not reported as dead
     stopped_on_purpose: list[str] = field(default_factory=list)
+    # `up --compute-supervisor`: "always:11", "on-failure:2" or "" (none); see supervisor.py
+    compute_supervisor: str = ""
+    # compute process -> how it last went down: stop, kill or terminate (supervisor.py)
+    exits: dict[str, str] = field(default_factory=dict)
 
     def password(self, user: str) -> str:
         if user not in self.passwords:

@@ -4,9 +4,11 @@ put the cloud back as it was after each scenario, whatever happened in it."""
 import logging
 import sys
 
+from behave.step_registry import registry
+
 from acceptance.safety.restore import CleanupError
 from acceptance.scenario import run
-from acceptance.scenario.step_support import attach_timeline
+from acceptance.scenario.step_support import attach_timeline, faults_must_hold
 from acceptance.scenario.world import World
 from acceptance.tags import unmet
 
@@ -26,10 +28,12 @@ def say_uncaptured(line):
 def before_all(context):
     """Build the run once (acceptance.scenario.run): any mistake is one line and exit 2."""
     run.start(context, say)
+    faults_must_hold(registry)
 
 
 def before_scenario(context, scenario):
     context.suite.requests.reset()
+    context.suite.services.forget_held_faults()
     LOG.info("scenario: %s", scenario.name)
     context.world = World()
     reason = unmet(context.suite, scenario.effective_tags)
@@ -41,9 +45,14 @@ def before_scenario(context, scenario):
 
 def after_scenario(context, scenario):
     attach_timeline(context)
+    # The restore's start is the suite's own start too: a compute that came
+    # back since the last step fails the scenario (after the restore).
+    comeback = context.suite.services.comeback_before_restore()
     # Everything the scenario changed, from the ledger: servers, services.
     problems = context.safety.after_scenario(context.suite.conn)
     run.count_requests(context.suite, scenario)
+    if comeback:
+        raise comeback
     if problems:
         raise CleanupError(problems)
 

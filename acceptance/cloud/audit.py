@@ -31,6 +31,10 @@ from acceptance import redaction
 from acceptance.settings import AUDIT_EXAMPLE
 
 NOTHING_FOUND, ORPHANS_FOUND = 0, 3  # nova-manage placement audit's exit codes
+# keystoneauth's words when a request never reached Placement (nova-manage
+# prints the traceback and exits 255, nova/cmd/manage.py main).
+_UNREACHABLE = re.compile(r"ConnectFailure|Unable to establish connection|Connection refused|"
+                          r"ConnectTimeout|No route to host|EndpointNotFound")
 _ORPHAN = re.compile(r"consumer UUID ([0-9a-fA-F-]{36}) on Resource Provider ([0-9a-fA-F-]{36})")
 TIMEOUT_S = 600.0
 NO_AUDIT = (
@@ -55,6 +59,12 @@ class AuditRun:
     def orphans(self) -> list[tuple[str, str]]:
         """(consumer, provider) of each allocation the auditor calls orphaned."""
         return list(dict.fromkeys((c.lower(), p.lower()) for c, p in _ORPHAN.findall(self.stdout)))
+
+    @property
+    def placement_unreachable(self) -> bool:
+        """It failed because it could not reach Placement."""
+        return (self.returncode not in (NOTHING_FOUND, ORPHANS_FOUND)
+                and bool(_UNREACHABLE.search(self.stdout + self.stderr)))
 
     def describe(self) -> str:
         """What the report shows: the command, its exit code and time, its output."""

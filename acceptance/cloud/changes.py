@@ -24,18 +24,24 @@ restore after the scenario still runs.
 
 A stop or a kill is believed only once the service's heartbeats have
 stopped (``wait_for_heartbeats_to_stop``): forcing a live service down would
-let a stop that did nothing pass. A start returns once a new heartbeat came.
+let a stop that did nothing pass. From then until the suite's own start the
+fault must hold (``check_faults_hold``, after every step, and once more
+before the start): a supervisor that brings nova-compute back (systemd
+``Restart=``, a container restart policy) fails the scenario, never passes
+it. A start returns once a new heartbeat came.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from openstack import exceptions
 
 from acceptance import redaction
 from acceptance.cloud.compute import COMPUTE_BINARY, ComputeClient
 from acceptance.cloud.waiters import (
+    HeartbeatResumed,
     wait_for_heartbeat,
     wait_for_heartbeats_to_stop,
     wait_for_server_gone,
@@ -128,6 +134,36 @@ class Creations:
         self.ledger.deleted(SERVER, server_id)
 
 
+class FaultDidNotHold(AssertionError):
+    """A compute the suite stopped came back before the suite started it."""
+
+
+@dataclass(frozen=True)
+class HeldFault:
+    """A stop or kill the suite believes: ``heartbeat`` stood still after
+    ``action`` was commanded at ``commanded_at`` (our clock)."""
+
+    host: str
+    action: str
+    commanded_at: float
+    heartbeat: object
+
+    def came_back(self, service, now: float) -> FaultDidNotHold | None:
+        """The failure if ``service`` reported since (its ``updated_at`` moved;
+        an ``up`` with a still heartbeat is only nova's service_down_time)."""
+        if service.updated_at == self.heartbeat:
+            return None
+        return comeback(self.host, self.action, now - self.commanded_at,
+                        f"heartbeat at {service.updated_at}, state {service.state}")
+
+
+def comeback(host: str, action: str, seconds: float, seen: str) -> FaultDidNotHold:
+    return FaultDidNotHold(
+        f"nova-compute on {host} came back on its own {seconds:.1f} s after the {action} command "
+        f"({seen}); a supervisor restarts it (systemd Restart=, a container restart policy): "
+        "stop it through the supervisor, see the recipes in features/README.md")
+
+
 class ServiceChanges:
     """Stops, kills, starts, forces down and disables compute services; the
     ledger holds how each was before, for ``acceptance.safety.restore``."""
@@ -148,6 +184,7 @@ class ServiceChanges:
         self.ledger = ledger
         self.report_interval = report_interval
         self.clock = clock
+        self.held: dict[str, HeldFault] = {}  # host -> the fault that must hold until start()
 
     def _before_fault(self, host: str):
         """Call first in every method that faults ``host``: the safe-host
@@ -173,16 +210,51 @@ class ServiceChanges:
     # -------------------------------------------------------- the process
     def stop(self, host: str, *, kill: bool = False) -> None:
         self._before_fault(host)
+        action = KILL if kill else STOP
         # Written before the call: a stop that fails half-way still gets a start.
         self.ledger.will_stop_compute(host)
+        commanded_at = self.clock.monotonic()
         if kill:
             self.fault_control.kill_compute(host)
         else:
             self.fault_control.stop_compute(host)
-        wait_for_heartbeats_to_stop(
-            self.compute, host, report_interval=self.report_interval,
-            timeout=self.timeouts.service_state, clock=self.clock,
-            stopped_by=self._stopped_by(KILL if kill else STOP))
+        try:
+            heartbeat = wait_for_heartbeats_to_stop(
+                self.compute, host, report_interval=self.report_interval,
+                timeout=self.timeouts.service_state, clock=self.clock,
+                stopped_by=self._stopped_by(action))
+        except HeartbeatResumed as resumed:  # back before the silence was long enough
+            raise comeback(host, action, self.clock.monotonic() - commanded_at,
+                           f"heartbeat at {resumed.heartbeat}, while the suite waited for silence") from None
+        self.held[host] = HeldFault(host, action, commanded_at, heartbeat)
+
+    def check_faults_hold(self) -> None:
+        """Fail with FaultDidNotHold if a compute the suite stopped reported
+        since: one service read, none while no fault is held."""
+        if not self.held:
+            return
+        if len(self.held) == 1:
+            services = [self.compute.compute_service(next(iter(self.held)))]
+        else:
+            services = [s for s in self.compute.compute_services() if s.host in self.held]
+        now = self.clock.monotonic()
+        for service in services:
+            if failure := self.held[service.host].came_back(service, now):
+                raise failure
+
+    def comeback_before_restore(self) -> FaultDidNotHold | None:
+        """The last check, before the restore starts what the scenario stopped."""
+        try:
+            self.check_faults_hold()
+        except FaultDidNotHold as failure:
+            return failure
+        finally:
+            self.held.clear()
+        return None
+
+    def forget_held_faults(self) -> None:
+        """A new scenario: the restore put every compute back."""
+        self.held.clear()
 
     def _stopped_by(self, action: str) -> str:
         if self.fault_control.name == "command":
@@ -192,10 +264,20 @@ class ServiceChanges:
     def start(self, host: str) -> None:
         """Start nova-compute and return once it has reported (its start-up
         resource tracker run is done by then)."""
-        last_heartbeat = self.compute.compute_service(host).updated_at
+        service = self.compute.compute_service(host)
+        # The same read checks, once more, that the fault held until now.
+        held = self.held.pop(host, None)
+        if held and (failure := held.came_back(service, self.clock.monotonic())):
+            raise failure
+        last_heartbeat = service.updated_at
         self.fault_control.start_compute(host)
         wait_for_heartbeat(self.compute, host, last_heartbeat, self.timeouts.heal)
         self.ledger.compute_started(host)
+
+    @property
+    def placement_path_cut(self) -> bool:
+        """Is nova-api's path to Placement cut by the suite now?"""
+        return self.ledger.outstanding().placement_path_cut
 
     def cut_placement_path(self) -> None:
         """Cut nova-api's path to Placement; restored after the scenario."""
@@ -210,12 +292,23 @@ class ServiceChanges:
     def force_down(self, host: str) -> None:
         service = self._before_fault(host)
         self.conn.compute.update_service_forced_down(service.id, forced=True)
+        self._own_change(host)
 
     def unforce(self, host: str) -> None:
         service = self.compute.compute_service(host)
         self.conn.compute.update_service_forced_down(service.id, forced=False)
+        self._own_change(host)
 
     def disable(self, host: str, reason: str) -> None:
         """Disable with ``reason`` marked with the run prefix (``reason_sent``)."""
         service = self._before_fault(host)
         self.conn.compute.disable_service(service.id, disabled_reason=self.reason_sent(reason))
+        self._own_change(host)
+
+    def _own_change(self, host: str) -> None:
+        """nova stamps ``updated_at`` on every change to the service record, a
+        PUT as well as a heartbeat: a held fault moves on to the stamp of the
+        suite's own change. Read back, not taken from nova's answer, which
+        has the microseconds the database then drops."""
+        if held := self.held.get(host):
+            self.held[host] = replace(held, heartbeat=self.compute.compute_service(host).updated_at)

@@ -70,6 +70,7 @@ class CommandFaultControl:
         kill: str | None = None,
         cut_placement_path: str | None = None,
         restore_placement_path: str | None = None,
+        why_no_cut: str | None = None,
         timeout: float = 120.0,
         runner=subprocess.run,
     ) -> None:
@@ -77,6 +78,7 @@ class CommandFaultControl:
         self.templates = {STOP: stop, START: start, KILL: kill}
         # Not templates: run as given (nova-api's path is not per host).
         self.placement_commands = (cut_placement_path, restore_placement_path)
+        self.why_no_cut = why_no_cut  # a deployment preset's reason (acceptance/deployments.py)
         self.timeout = timeout
         self._run = runner
 
@@ -84,7 +86,7 @@ class CommandFaultControl:
         if capability == CUT_PLACEMENT_PATH:
             if all(self.placement_commands):
                 return None
-            return (
+            return self.why_no_cut or (
                 "cutting nova-api's path to Placement needs the embedded cloud's relay, or "
                 "-D cut_placement_path_command='...' and -D restore_placement_path_command='...' "
                 "(e.g. an iptables rule on the controller that rejects nova-api's traffic to Placement)"
@@ -196,5 +198,6 @@ def choose(settings: SuiteSettings) -> FaultControl:
             kill=settings.kill_compute_command,
             cut_placement_path=settings.cut_placement_path_command,
             restore_placement_path=settings.restore_placement_path_command,
+            why_no_cut=settings.why_no_cut,
         )
     return NoFaultControl("fault control is switched off (-D fault_control=none)")

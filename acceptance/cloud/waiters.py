@@ -137,31 +137,49 @@ def quiet_period(report_interval: float) -> float:
     return 2 * report_interval + 1.0
 
 
+class HeartbeatResumed(AssertionError):
+    """Heartbeats stopped for longer than a late one explains, then came again:
+    something restarted nova-compute while the suite waited for silence."""
+
+    def __init__(self, heartbeat) -> None:
+        super().__init__(f"heartbeats resumed at {heartbeat}")
+        self.heartbeat = heartbeat
+
+
 class _Silence:
     """Seconds, on our clock, since the service's ``updated_at`` last moved.
-    Compared as values, not clocks: the cloud's clock is not ours."""
+    Compared as values, not clocks: the cloud's clock is not ours. A move
+    after a gap of ``comeback_gap`` or more is a restart (HeartbeatResumed)."""
 
-    def __init__(self, compute: ComputeClient, host: str, clock: Clock) -> None:
+    def __init__(self, compute: ComputeClient, host: str, clock: Clock, comeback_gap: float) -> None:
         self.compute, self.host, self.clock = compute, host, clock
+        self.comeback_gap = comeback_gap
         self.last: object = object()  # no heartbeat seen yet
         self.since = 0.0
+        self.seen_first = False
 
     def __call__(self) -> float:
         beat = self.compute.compute_service(self.host).updated_at
         now = self.clock.monotonic()
         if beat != self.last:
-            self.last, self.since = beat, now
+            if self.seen_first and now - self.since >= self.comeback_gap:
+                raise HeartbeatResumed(beat)
+            self.last, self.since, self.seen_first = beat, now, True
         return now - self.since
 
 
 def wait_for_heartbeats_to_stop(compute: ComputeClient, host: str, *, report_interval: float,
-                                timeout: float, stopped_by: str, clock: Clock = SYSTEM_CLOCK) -> None:
-    """Return once the compute service of ``host`` has not reported for
-    longer than ``quiet_period(report_interval)``; else raise StillBeating
-    naming ``stopped_by`` (e.g. "the stop command exited 0"). A stop that did
-    nothing must not pass: forcing a live service down would hide it."""
+                                timeout: float, stopped_by: str, clock: Clock = SYSTEM_CLOCK):
+    """Once the compute service of ``host`` has not reported for longer than
+    ``quiet_period(report_interval)``, its last heartbeat (the ``updated_at``
+    that stood still: the fault holds while it stays); else raise StillBeating
+    naming ``stopped_by`` (e.g. "the stop command exited 0"), or
+    HeartbeatResumed if they stopped and came again. A stop that did nothing
+    must not pass: forcing a live service down would hide it."""
     quiet = quiet_period(report_interval)
-    silence = _Silence(compute, host, clock)
+    # One heartbeat late (1.5 intervals) and the database's second: longer
+    # than that, a new heartbeat is a restart, not the same process.
+    silence = _Silence(compute, host, clock, comeback_gap=1.5 * report_interval + 1.0)
     try:
         wait_for(
             silence,
@@ -178,6 +196,9 @@ def wait_for_heartbeats_to_stop(compute: ComputeClient, host: str, *, report_int
             f"(now {silence.last}) never stood still for {quiet:g} s in {error.waited} "
             f"(-D report_interval={report_interval:g})"
         ) from None
+    return silence.last
+
+
 def wait_for_server_settled_on(compute: ComputeClient, server_id: str, status: str, host: str | None,
                                timeout: float):
     """The server once it is ``status`` on ``host`` (None: on no host, as when

@@ -20,6 +20,7 @@ from acceptance.cloud.embedded import EmbeddedCloudError
 from acceptance.cloud.nova_settings import cloud_note
 from acceptance.safety import net as safety
 from acceptance.safety.preflight import fail_cleanly, needs_for
+from acceptance.safety.probes import ProbeError, probe, probes_for
 from acceptance.safety.safe_hosts import ForeignServersError
 from acceptance.scenario import leftover_guests
 from acceptance.scenario.suite import build, log_to_run_dir
@@ -75,6 +76,11 @@ def start(context, say) -> None:
     context.suite = suite = build(settings, cloud, control, net.ledger, net.prefix,
                                   check_host=net.check_host_is_ours)
     hosts = suite.hosts
+    if changes_a_host(context):
+        try:  # the fault path of each host the run may touch, before anything is created
+            probe(probes_for(settings, [h for h in (hosts.target, hosts.other) if h]))
+        except ProbeError as error:
+            fail_cleanly(str(error))
     if hosts.target and changes_a_host(context):
         try:
             net.check_host_is_ours(suite.conn, hosts.target)
@@ -83,8 +89,12 @@ def start(context, say) -> None:
     say(
         f"suite run {suite.prefix}: cloud {cloud.name}, "
         f"target host {hosts.target or '-'}, other host {hosts.other or '-'}, "
-        f"fault control {control.name}; request log {log_path}"
+        f"fault control {control.name}"
+        + (f" ({settings.deployment} preset)" if settings.deployment else "")
+        + f"; request log {log_path}"
     )
+    for line in settings.preset_notes:  # an explicit command over the preset's, said once
+        say(line)
     say(cloud_note(suite.nova_settings))
 
 

@@ -141,3 +141,30 @@ def names_the_request(step):
             return step(context, *args, **kwargs)
 
     return checked
+
+
+def faults_must_hold(registry) -> None:
+    """Every step of behave's step ``registry`` ends by checking that each
+    compute the suite stopped is still silent (one service read while one
+    is down, none otherwise). A step that failed is checked too: a
+    supervisor's comeback is the cause to report, not the usages it healed.
+    A step, not an after_step hook: behave reports a hook's assertion as a
+    hook error without its message."""
+    for matchers in registry.steps.values():
+        for matcher in matchers:
+            if not getattr(matcher.func, "checks_faults_hold", False):
+                matcher.func = _checking_faults_hold(matcher.func)
+
+
+def _checking_faults_hold(step):
+    @functools.wraps(step)
+    def checked(context, *args, **kwargs):
+        try:
+            step(context, *args, **kwargs)
+        except AssertionError:
+            context.suite.services.check_faults_hold()  # raises the comeback instead, if any
+            raise
+        context.suite.services.check_faults_hold()
+
+    checked.checks_faults_hold = True
+    return checked

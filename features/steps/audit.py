@@ -49,6 +49,12 @@ def check(context, runs, expected: list[tuple[str, str]]) -> None:
     and nothing when it is empty. A leak of a server an earlier scenario of
     this run created is that scenario's failure: here it is a note."""
     for run in runs:
+        if run.placement_unreachable and context.suite.services.placement_path_cut:
+            raise AssertionError(
+                f"the Placement cut is too broad: nova's placement audit (`{run.command}`, exit "
+                f"{run.returncode}) could not reach Placement while nova-api's path was cut, so the "
+                "cut blocks nova-manage too; make it match nova-api's requests only (features/README.md, "
+                "\"Recipes for real clouds\")")
         if run.returncode not in (audit.NOTHING_FOUND, audit.ORPHANS_FOUND):
             raise AssertionError(f"nova's placement audit failed: `{run.command}` exited "
                                  f"{run.returncode}; its output is in the step's output")

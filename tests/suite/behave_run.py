@@ -40,17 +40,20 @@ class BehaveRun:
         return f"--- stdout\n{self.stdout[-6000:]}\n--- stderr\n{self.stderr[-4000:]}"
 
 
-def run_behave(project_copy: Path, cloud_dir: Path, *args: str, os_env: dict | None = None) -> BehaveRun:
+def run_behave(project_copy: Path, cloud_dir: Path, *args: str, os_env: dict | None = None,
+               extra_env: dict | None = None) -> BehaveRun:
     """behave in a scratch directory holding a copy of behave.ini, so its
     reports land there; the features and steps are the project's.
     ``os_env``: the OS_* variables of the cloud, for a run that knows it only
-    by them (as on a real cloud); otherwise it is the embedded cloud in ``cloud_dir``."""
+    by them (as on a real cloud); otherwise it is the embedded cloud in ``cloud_dir``.
+    ``extra_env``: more variables (e.g. a PATH with stand-in tools first)."""
     shutil.copy(PROJECT / "behave.ini", project_copy / "behave.ini")
     env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
     # Also with os_env: should the suite wrongly pick the embedded cloud, it
     # finds the running one instead of starting another.
     env["EMBEDDED_CLOUD_DIR"] = str(cloud_dir)
     env.update(os_env or {})
+    env.update(extra_env or {})
     embedded = [] if os_env else ["-D", f"embedded_cloud.run_dir={cloud_dir}"]
     command = [
         sys.executable, "-m", "behave", str(FEATURES),

@@ -74,3 +74,19 @@ def test_audit_command_is_a_setting_and_a_bad_placeholder_is_one_line_with_the_f
     assert resolve({}, {}).audit_command is None
     with pytest.raises(SettingsError, match=r"unknown placeholder \{host\}; use \{provider\}.*audit --verbose"):
         resolve({"audit_command": "ssh {host} nova-manage placement audit"}, {})
+
+
+def test_an_audit_that_cannot_reach_placement_while_the_path_is_cut_says_the_cut_is_too_broad():
+    from types import SimpleNamespace
+
+    from features.steps.audit import check
+
+    broken = AuditRun("ssh ctl1 'sudo docker exec nova_api nova-manage placement audit --verbose'", 255,
+                      "An error has occurred:\nkeystoneauth1.exceptions.connection.ConnectFailure: "
+                      "Unable to establish connection to http://10.0.0.10:8780/resource_providers", "", 1.2)
+    for cut, expected in ((True, "the Placement cut is too broad: nova's placement audit"),
+                          (False, "nova's placement audit failed: `ssh ctl1")):
+        context = SimpleNamespace(suite=SimpleNamespace(services=SimpleNamespace(placement_path_cut=cut)))
+        with pytest.raises(AssertionError) as error:
+            check(context, [broken], [])
+        assert str(error.value).startswith(expected)

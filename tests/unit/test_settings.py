@@ -240,6 +240,7 @@ def test_known_keys_lists_every_setting():
         "fault_control", "stop_compute_command", "start_compute_command",
         "kill_compute_command", "allow_foreign_servers", "run_dir", "report_interval",
         "cut_placement_path_command", "restore_placement_path_command", "audit_command",
+        "deployment", "container_engine", "ssh", "controller",
     }  # fmt: skip
 
 
