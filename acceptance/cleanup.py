@@ -22,7 +22,7 @@ import shlex
 import subprocess
 import sys
 
-from acceptance import redaction
+from acceptance import faults, redaction
 from acceptance.cloud import embedded
 from acceptance.cloud.connection import cloud_access
 from acceptance.cloud.waiters import quiet_period
@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
                                                "$EMBEDDED_CLOUD_DIR or .run/cloud)")
     parser.add_argument("--start-compute-command", metavar="TEMPLATE",
                         help="shell command with {host} that starts nova-compute on a host")
+    for fault in faults.FAULTS.values():  # each undo the restore runs before a start (a thaw)
+        if fault.undo is not None:
+            parser.add_argument(f"--{fault.undo.key.replace('_', '-')}", metavar="TEMPLATE",
+                                help=f"shell command with {{host}} that undoes a {fault.name} of "
+                                     f"nova-compute on a host (the suite's -D {fault.undo.key})")
     parser.add_argument("--restore-placement-path-command", metavar="COMMAND",
                         help="shell command, run as given, that restores nova-api's path to "
                              "Placement (the suite's -D restore_placement_path_command)")
@@ -64,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings, connect, start_compute, restore_placement_path = _cloud(args)
+        settings, connect, start_compute, undo_fault, restore_placement_path = _cloud(args)
         conn = connect()
         redaction.register_connection_secrets(conn)
         if args.sweep:
@@ -79,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             for line in todo.describe():
                 print(f"cleanup: to undo: {line}")
             problems = restore(conn, ledger, timeout=args.timeout, start_compute=start_compute,
+                               undo_fault=undo_fault,
                                restore_placement_path=restore_placement_path,
                                listen=quiet_period(settings.report_interval),
                                log=lambda line: print(redaction.scrub(line), flush=True))
@@ -129,11 +135,13 @@ def _dry_run(path) -> int:
 
 
 def _cloud(args):
-    """(settings, connection factory, start_compute, restore_placement_path)
+    """(settings, connection factory, start_compute, undo_fault, restore_placement_path)
     for the cloud chosen as the suite chooses it (acceptance.settings). On the
     embedded cloud its published commands are the defaults; it is not started."""
+    undo_keys = [fault.undo.key for fault in faults.FAULTS.values() if fault.undo is not None]
     given = {"cloud": args.cloud, EMBEDDED_RUN_DIR_KEY: args.embedded_dir,
-             "start_compute_command": args.start_compute_command}
+             "start_compute_command": args.start_compute_command,
+             **{key: getattr(args, key) for key in undo_keys}}
     settings = resolve({key: value for key, value in given.items() if value}, os.environ)
     facts = None
     if settings.uses_embedded_cloud:
@@ -146,10 +154,18 @@ def _cloud(args):
                                           facts.nova_setting("DEFAULT.report_interval"))
     start = settings.start_compute_command
     restore = args.restore_placement_path_command or settings.restore_placement_path_command
-    for command in (start, restore):
+    for command in (start, restore, *(settings.compute_commands.get(key) for key in undo_keys)):
         redaction.register_command_secrets(command)
+
+    def undo_fault(fault, host: str) -> None:
+        template = settings.compute_commands.get(fault.undo.key)
+        option = f"--{fault.undo.key.replace('_', '-')}"
+        if template is None:
+            raise RuntimeError(f"nova-compute on {host} was {fault.done} by the suite: pass {option}")
+        _runner(template, option, args.timeout, host=True)(host)
+
     return (settings, cloud_access(settings, facts).factory(),
-            _runner(start, "--start-compute-command", args.timeout, host=True),
+            _runner(start, "--start-compute-command", args.timeout, host=True), undo_fault,
             _runner(restore, "--restore-placement-path-command", args.timeout, host=False))
 
 

@@ -1,6 +1,7 @@
 """Fault commands per deployment tool (``-D deployment=...``), as os-faults
-had a driver per deployment. Each preset fills the stop, start, kill, probe,
-audit and Placement-cut commands; an explicit ``-D ..._command`` overrides
+had a driver per deployment. Each preset fills the start command and each
+fault's (acceptance/faults.py: stop, kill, freeze and its thaw), and the
+probe, audit and Placement-cut commands; an explicit ``-D ..._command`` overrides
 its one command. The upstream files each fact comes from are cited in
 features/README.md ("Presets").
 
@@ -20,11 +21,13 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
+from acceptance import faults
+
 DEVSTACK, KOLLA, OPENSTACK_ANSIBLE = "devstack", "kolla", "openstack-ansible"
 DEPLOYMENTS = (DEVSTACK, KOLLA, OPENSTACK_ANSIBLE)
 CONTAINER_ENGINES = ("docker", "podman")
 # Settings keys a preset fills (probe_command only from a preset: preflight's probe).
-COMMAND_KEYS = ("stop_compute_command", "start_compute_command", "kill_compute_command",
+COMMAND_KEYS = (*faults.COMPUTE_COMMAND_KEYS,
                 "audit_command", "cut_placement_path_command", "restore_placement_path_command")
 
 AUDIT = "nova-manage placement audit --verbose"
@@ -46,9 +49,7 @@ class Preset:
 
     deployment: str
     unit: str  # the systemd unit of nova-compute
-    stop: str
-    start: str
-    kill: str
+    compute: dict[str, str]  # verb (faults.Command.verb: start, stop, kill, ...) -> command
     probe: str  # harmless: succeeds when the host answers and the unit exists
     audit: str | None  # on the controller
     cut: str | None  # on each controller
@@ -56,13 +57,20 @@ class Preset:
     why_no_cut: str | None = None
 
 
-def _systemd(unit: str, kill: str) -> dict[str, str]:
+def _systemd(unit: str, kill: str, **compute: str) -> dict:
+    """``compute``: a command that differs from systemd's own (Kolla's
+    containers). A frozen process is no exit, so no Restart= acts on it."""
     return {
         "unit": unit,
-        "stop": f"sudo systemctl stop {unit}",
-        "start": f"sudo systemctl start {unit}",
-        # then the supervisor's stop: no Restart= brings it back
-        "kill": f"{kill} && sudo systemctl stop {unit}",
+        "compute": {
+            "stop": f"sudo systemctl stop {unit}",
+            "start": f"sudo systemctl start {unit}",
+            # then the supervisor's stop: no Restart= brings it back
+            "kill": f"{kill} && sudo systemctl stop {unit}",
+            "freeze": f"sudo systemctl kill -s SIGSTOP {unit}",
+            "thaw": f"sudo systemctl kill -s SIGCONT {unit}",
+            **compute,
+        },
         "probe": f"sudo systemctl cat {unit} >/dev/null",
     }
 
@@ -87,7 +95,11 @@ def _preset(deployment: str, engine: str) -> Preset:
         unit = "kolla-nova_compute-container.service"
         rule = _REJECT.format(port=PLACEMENT_PORT, uid=KOLLA_NOVA_UID)
         return Preset(
-            KOLLA, **_systemd(unit, f"sudo {engine} kill nova_compute"),
+            # pause/unpause: the cgroup freezer, the container's SIGSTOP/SIGCONT
+            # (a signal to its PID 1, dumb-init, would not stop nova-compute).
+            KOLLA, **_systemd(unit, f"sudo {engine} kill nova_compute",
+                              freeze=f"sudo {engine} pause nova_compute",
+                              thaw=f"sudo {engine} unpause nova_compute"),
             # As root: the cut's owner rule matches the nova user (every Kolla nova
             # container runs as it, on the host's network); no root-owned log left.
             audit=f"sudo {engine} exec -u root nova_api nova-manage --log-file /dev/null "
@@ -136,7 +148,7 @@ def commands(deployment: str, *, container_engine: str | None = None, ssh: str |
                           "or leave it empty for the local host")
     preset = _preset(deployment, container_engine or CONTAINER_ENGINES[0])
     # No preset command holds a brace: only the ssh template's {host} is left to fill.
-    on_compute = {key: _on(ssh, None, getattr(preset, key)) for key in ("stop", "start", "kill", "probe")}
+    on_compute = {command.key: _on(ssh, None, preset.compute[command.verb]) for command in faults.COMMANDS}
     def on_controllers(command: str | None, first_only: bool = False) -> str | None:
         if command is None or not controllers:
             return command  # None, or on the local host
@@ -144,10 +156,8 @@ def commands(deployment: str, *, container_engine: str | None = None, ssh: str |
 
     audit = on_controllers(preset.audit, first_only=True)
     return {
-        "stop_compute_command": on_compute["stop"],
-        "start_compute_command": on_compute["start"],
-        "kill_compute_command": on_compute["kill"],
-        "probe_command": on_compute["probe"],
+        **on_compute,
+        "probe_command": _on(ssh, None, preset.probe),
         "audit_command": audit,
         "cut_placement_path_command": on_controllers(preset.cut),
         "restore_placement_path_command": on_controllers(preset.restore),

@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
-from acceptance import deployments
+from acceptance import deployments, faults
 
 
 class SettingsError(ValueError):
@@ -56,9 +56,8 @@ EMBEDDED_RUN_DIR_KEY = "embedded_cloud.run_dir"
 # (`embedded-cloud facts`), laid in by ``with_embedded_defaults``.
 NOVA_REPORT_INTERVAL = 10.0
 # The -D keys whose defaults the embedded cloud publishes (its fault and audit commands).
-EMBEDDED_COMMAND_KEYS = ("stop_compute_command", "kill_compute_command", "start_compute_command",
-                         "cut_placement_path_command", "restore_placement_path_command",
-                         "audit_command")
+EMBEDDED_COMMAND_KEYS = (*faults.COMPUTE_COMMAND_KEYS, "cut_placement_path_command",
+                         "restore_placement_path_command", "audit_command")
 
 
 @dataclass(frozen=True)
@@ -71,11 +70,11 @@ class SuiteSettings:
     other_host: str | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
     fault_control: str = "auto"  # one of FAULT_CONTROLS
-    stop_compute_command: str | None = None  # shell template with {host}
-    start_compute_command: str | None = None  # shell template with {host}
-    # Optional: without it, scenarios that kill -9 a compute are skipped
-    # under fault_control=command.
-    kill_compute_command: str | None = None  # shell template with {host}
+    # -D key -> shell template with {host}, for each of acceptance.faults'
+    # COMPUTE_COMMAND_KEYS given (read as ``settings.stop_compute_command``).
+    # stop and start are needed for any fault; without a fault's own command
+    # (kill, freeze and thaw), the scenarios tagged for it are skipped.
+    compute_commands: dict[str, str] = field(default_factory=dict)
     # Optional: without both, the heal scenario (@placement-path) is skipped
     # under fault_control=command.
     cut_placement_path_command: str | None = None  # shell command, run as given
@@ -103,6 +102,12 @@ class SuiteSettings:
     # None: $EMBEDDED_CLOUD_DIR, else the project's .run/cloud.
     embedded_run_dir: str | None = None
 
+    def __getattr__(self, name: str):
+        """``settings.<key>`` for a compute command key (None if not given)."""
+        if name in faults.COMPUTE_COMMAND_KEYS:
+            return self.compute_commands.get(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     @property
     def uses_embedded_cloud(self) -> bool:
         return self.cloud is None
@@ -110,8 +115,9 @@ class SuiteSettings:
     def commands(self) -> dict[str, str]:
         """setting -> value, for every shell command given: secret-bearing
         (acceptance.redaction.register_command_secrets)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name.endswith("_command") and getattr(self, f.name)}
+        return {**self.compute_commands,
+                **{f.name: getattr(self, f.name) for f in fields(self)
+                   if f.name.endswith("_command") and getattr(self, f.name)}}
 
 
 _TIMEOUT_KEYS = {f"timeout.{f.name}": f.name for f in fields(Timeouts)}
@@ -122,9 +128,7 @@ _TEXT_KEYS = (
     "target_host",
     "other_host",
     "fault_control",
-    "stop_compute_command",
-    "start_compute_command",
-    "kill_compute_command",
+    *faults.COMPUTE_COMMAND_KEYS,
     "cut_placement_path_command",
     "restore_placement_path_command",
     "audit_command",
@@ -173,10 +177,11 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
             f"fault_control={fault_control!r} is not one of {', '.join(FAULT_CONTROLS)}; "
             "pass e.g. -D fault_control=command"
         )
-    stop_command = _command_template("stop_compute_command", preset.given("stop_compute_command"))
-    start_command = _command_template("start_compute_command", preset.given("start_compute_command"))
-    kill_command = _command_template("kill_compute_command", preset.given("kill_compute_command"))
-    if fault_control == "command" and not (stop_command and start_command):
+    compute_commands = {command.key: template for command in faults.COMMANDS
+                        if (template := _command_template(command.key, preset.given(command.key),
+                                                          example=command.example))}
+    if fault_control == "command" and not (compute_commands.get(faults.STOP.command.key)
+                                           and compute_commands.get(faults.START.key)):
         raise SettingsError(
             "fault_control='command' needs both stop_compute_command and start_compute_command; "
             "pass e.g. -D stop_compute_command='ssh {host} sudo systemctl stop nova-compute'"
@@ -219,9 +224,7 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         other_host=other_host,
         timeouts=timeouts,
         fault_control=fault_control,
-        stop_compute_command=stop_command,
-        start_compute_command=start_command,
-        kill_compute_command=kill_command,
+        compute_commands=compute_commands,
         cut_placement_path_command=cut_command,
         restore_placement_path_command=restore_command,
         audit_command=_command_template("audit_command", preset.given("audit_command"), placeholder="provider"),
@@ -248,8 +251,10 @@ def with_embedded_defaults(settings: SuiteSettings, published: Mapping[str, str]
         # Switched off: nothing of the cloud's takes a compute down (its audit is no fault).
         offered = {key: value for key, value in offered.items() if key == "audit_command"}
     commands = {key: getattr(settings, key) or offered.get(key) for key in EMBEDDED_COMMAND_KEYS}
+    compute = {key: commands.pop(key) for key in faults.COMPUTE_COMMAND_KEYS}
     return replace(
         settings,
+        compute_commands={key: value for key, value in compute.items() if value},
         **commands,
         fault_control="embedded" if settings.fault_control == "auto" else settings.fault_control,
         report_interval=settings.report_interval or report_interval,
@@ -354,7 +359,8 @@ def _flag(key: str, value: str | None) -> bool:
     )
 
 
-def _command_template(key: str, template: str | None, placeholder: str = "host") -> str | None:
+def _command_template(key: str, template: str | None, placeholder: str = "host",
+                      example: str = "") -> str | None:
     """Check now that the template formats with {host} (or ``placeholder``)
     alone, so a typo fails at start-up and not halfway through a scenario."""
     if template is None:
@@ -372,8 +378,7 @@ def _command_template(key: str, template: str | None, placeholder: str = "host")
     if placeholder == "provider":
         what, example = "the resource provider's uuid", AUDIT_EXAMPLE
     else:
-        action = {"kill": "kill --signal=SIGKILL"}.get(key.split("_")[0], key.split("_")[0])
-        what, example = "the compute host", f"ssh {{host}} sudo systemctl {action} nova-compute"
+        what = "the compute host"
     raise SettingsError(
         f"{key}={template!r} {problem}; use {{{placeholder}}} for {what} and double "
         f"any other brace, e.g. -D {key}='{example}'"

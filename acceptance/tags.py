@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from acceptance.cloud import fault_control as faults
+from acceptance import faults
+from acceptance.cloud import fault_control
 from acceptance.cloud.compute import EVACUATE_MICROVERSION, UNSHELVE_TO_HOST_MICROVERSION
 
 
@@ -36,10 +37,14 @@ def _soft_deletes(suite) -> str | None:
             "this scenario checks")
 
 
+def _needs(fault: faults.Fault) -> Callable[[object], str | None]:
+    return lambda suite: suite.fault_control.missing(fault.name)
+
+
 def _fault_control(suite) -> str | None:
     return (
-        suite.fault_control.missing(faults.STOP)
-        or suite.fault_control.missing(faults.START)
+        suite.fault_control.missing(faults.STOP.name)
+        or suite.fault_control.missing(fault_control.START)
         or suite.hosts.why_no_target
     )
 
@@ -49,8 +54,10 @@ def _fault_control(suite) -> str | None:
 TAGS: dict[str, Tag] = {tag.name: tag for tag in (
     Tag("admin", skip_unless=lambda suite: suite.why_not_admin),
     Tag("fault-control", skip_unless=_fault_control),
-    Tag("kill", skip_unless=lambda suite: suite.fault_control.missing(faults.KILL)),
-    Tag("placement-path", skip_unless=lambda suite: suite.fault_control.missing(faults.CUT_PLACEMENT_PATH)),
+    # @kill, @freeze: each declared fault that is not every cloud's (acceptance/faults.py)
+    *(Tag(fault.tag, skip_unless=_needs(fault)) for fault in faults.FAULTS.values() if fault.tag),
+    Tag("placement-path",
+        skip_unless=lambda suite: suite.fault_control.missing(fault_control.CUT_PLACEMENT_PATH)),
     Tag("two-computes", skip_unless=lambda suite: suite.hosts.why_no_other, computes=2),
     Tag("live-host-delete", skip_unless=_soft_deletes),
     Tag("evacuate", compute_call=(EVACUATE_MICROVERSION, "evacuate a server, which then arrives SHUTOFF")),

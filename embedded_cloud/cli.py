@@ -6,7 +6,7 @@
     embedded-cloud status                        one line per process; what the Neutron stand-in
                                                  could not answer
     embedded-cloud down                          stop every process it started
-    embedded-cloud compute stop|kill|terminate|start HOST
+    embedded-cloud compute stop|kill|freeze|thaw|terminate|start HOST
                                                  fault control for one nova-compute
     embedded-cloud placement-path cut|restore    nova-api's path to Placement
     embedded-cloud env                           shell exports for the openstack CLI
@@ -54,9 +54,12 @@ def _parser() -> argparse.ArgumentParser:
                                                "requests the Neutron stand-in could not answer")
     commands.add_parser("env", help="print shell exports for the openstack CLI")
     compute = commands.add_parser("compute", help="stop (through the supervisor, if any), kill -9, "
-                                                  "terminate (SIGTERM behind the supervisor's back) "
-                                                  "or start one nova-compute")
-    compute.add_argument("action", choices=("stop", "kill", "terminate", "start"))
+                                                  "freeze (SIGSTOP), thaw (SIGCONT), terminate "
+                                                  "(SIGTERM behind the supervisor's back) or start "
+                                                  "one nova-compute")
+    from .cloud import COMPUTE_ACTIONS
+
+    compute.add_argument("action", choices=COMPUTE_ACTIONS)
     compute.add_argument("host")
     path = commands.add_parser("placement-path", help="cut or restore nova-api's path to Placement")
     path.add_argument("action", choices=("cut", "restore"))
@@ -82,7 +85,9 @@ def _print_status(cloud) -> int:
 
     dead = 0
     for s in cloud.status():
-        if s.running:
+        if s.frozen:
+            state = "frozen (SIGSTOP)"
+        elif s.running:
             state = "running"
         elif s.stopped_on_purpose:
             state = "stopped (fault control)"
@@ -185,9 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"export OS_CLIENT_CONFIG_FILE={cloud.layout.clouds_yaml}")
             print(f"export OS_CLOUD={ADMIN_CLOUD}")
         elif args.command == "compute":
-            action = {"stop": cloud.stop_compute, "kill": cloud.kill_compute,
-                      "terminate": cloud.terminate_compute, "start": cloud.start_compute}[args.action]
-            action(args.host)
+            getattr(cloud, f"{args.action}_compute")(args.host)
         elif args.command == "nova-manage":
             done = cloud.nova_manage(*args.args)
             sys.stdout.write(done.stdout)

@@ -27,6 +27,10 @@ from .state import ProcessRecord, State, exclusive
 from .timeline import Timeline
 
 START_TIMEOUT = 120.0
+# `embedded-cloud compute ACTION HOST` for the suite's faults, each published
+# as its -D key ACTION_compute_command (published.py); "terminate" is for tests.
+FAULT_ACTIONS = ("stop", "kill", "freeze", "thaw", "start")
+COMPUTE_ACTIONS = (*FAULT_ACTIONS, "terminate")
 
 
 @dataclass
@@ -38,6 +42,7 @@ class ProcessStatus:
     port: int | None
     stopped_on_purpose: bool
     log: str
+    frozen: bool = False
 
 
 class EmbeddedCloud:
@@ -85,6 +90,7 @@ class EmbeddedCloud:
                 name=name, pid=record.pid if record else None, running=running, rss_kib=rss,
                 port=self.state.ports.get(name), log=str(self.layout.log(name)),
                 stopped_on_purpose=name in self.state.stopped_on_purpose,
+                frozen=running and processes.is_frozen(_started(record)),
             ))
         return report
 
@@ -389,6 +395,27 @@ class EmbeddedCloud:
         with exclusive(self.layout):
             self.state = State.load(self.layout)
             self._stop(self._compute_name(host), on_purpose=True, exit_cause=supervisor.TERMINATE)
+
+    def freeze_compute(self, host: str) -> None:
+        """SIGSTOP (``systemctl kill -s SIGSTOP``, ``docker pause``): the
+        process stays, so no supervisor restarts it, and sends no heartbeat."""
+        with exclusive(self.layout):
+            self.state = State.load(self.layout)
+            name = self._compute_name(host)
+            if not self.is_running(name):
+                raise CloudError(f"{name} is not running: there is nothing to freeze; "
+                                 f"start it with `embedded-cloud compute start {host}`")
+            processes.signal_group(_started(self.state.processes[name]), signal.SIGSTOP)
+            self.say(name, "frozen (SIGSTOP)")
+
+    def thaw_compute(self, host: str) -> None:
+        """SIGCONT: a frozen compute runs on; anything else is left as it is."""
+        with exclusive(self.layout):
+            self.state = State.load(self.layout)
+            name = self._compute_name(host)
+            if self.is_running(name):
+                processes.signal_group(_started(self.state.processes[name]), signal.SIGCONT)
+                self.say(name, "thawed (SIGCONT)")
 
     def restart_compute_unless_held(self, host: str) -> None:
         """The supervisor's restart: not if the compute runs again or was

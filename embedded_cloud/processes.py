@@ -141,8 +141,25 @@ def stop(started: Started, *, timeout: float = 10.0, sig: int = signal.SIGTERM) 
         return
     if sig != signal.SIGKILL:
         os.kill(started.pid, sig)
+        signal_group(started, signal.SIGCONT)  # a frozen process takes the signal once continued
         wait_gone(started, timeout)
     kill(started)
+
+
+def signal_group(started: Started, sig: int) -> None:
+    """``sig`` to the process and its group, as ``systemctl kill`` signals a
+    unit's every process (a freeze must stop its helpers too)."""
+    for pid in [started.pid, *_group_members(started)]:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def is_frozen(started: Started) -> bool:
+    """Stopped by a signal (SIGSTOP): alive, and running nothing."""
+    fields = _stat_fields(started.pid) if is_alive(started) else None
+    return fields is not None and fields[0] == "T"
 
 
 def kill(started: Started) -> None:

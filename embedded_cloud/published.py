@@ -4,7 +4,7 @@ The suite never imports this package (an import-linter contract in
 pyproject.toml holds it to that). It runs `embedded-cloud up` and then
 `embedded-cloud facts`, and everything it needs of this cloud comes from the
 JSON printed here: where its clouds.yaml is, its image, the nova settings a
-check depends on, and the commands that stop, kill and start a compute, cut
+check depends on, and the commands that stop, kill, freeze, thaw and start a compute, cut
 nova-api's path to Placement and run nova's placement audit. The command
 settings are named as the suite's own `-D` keys, so the suite uses them as a
 real cloud's user passes them.
@@ -17,6 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from .cloud import FAULT_ACTIONS
 from .clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
 from .layout import Layout, venv_bin
 from .services import nova
@@ -49,9 +50,8 @@ def facts(layout: Layout, state: State) -> dict:
         # the nova settings that decide what a check can see (docs/nova-options.md)
         "nova": nova.published_settings(state.nova_options),
         "settings": {
-            "stop_compute_command": _template(layout, "compute", "stop") + " {host}",
-            "kill_compute_command": _template(layout, "compute", "kill") + " {host}",
-            "start_compute_command": _template(layout, "compute", "start") + " {host}",
+            **{f"{action}_compute_command": _template(layout, "compute", action) + " {host}"
+               for action in FAULT_ACTIONS},
             "cut_placement_path_command": _template(layout, "placement-path", "cut"),
             "restore_placement_path_command": _template(layout, "placement-path", "restore"),
             "audit_command": _template(layout, "nova-manage", "placement", "audit", "--verbose"),

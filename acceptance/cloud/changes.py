@@ -12,7 +12,8 @@ scenario, at the end, after Ctrl-C, or on replay after a kill.
   ``ledger.will_change_service(service_id, host, binary, original)``
                                                 before the first change to a compute
                                                 service (a stop, a kill or a PUT)
-  ``ledger.will_stop_compute(host)``            before nova-compute is stopped or killed
+  ``ledger.will_stop_compute(host, fault)``     before a fault (acceptance/faults.py:
+                                                a stop, a kill, a freeze) to nova-compute
   ``ledger.compute_started(host)``              once it has reported again
 
 Right before every fault -- a stop, a kill, a force down, a disable -- the
@@ -22,8 +23,9 @@ one may have landed there while the suite's own server was building. If
 there is one, the fault is not made and the step fails naming it; the
 restore after the scenario still runs.
 
-A stop or a kill is believed only once the service's heartbeats have
-stopped (``wait_for_heartbeats_to_stop``): forcing a live service down would
+A fault to the process (a stop, a kill, a freeze) is believed only once
+the service's heartbeats have stopped (``wait_for_heartbeats_to_stop``):
+forcing a live service down would
 let a stop that did nothing pass. From then until the suite's own start the
 fault must hold (``check_faults_hold``, after every step, and once more
 before the start): a supervisor that brings nova-compute back (systemd
@@ -47,7 +49,8 @@ from acceptance.cloud.waiters import (
     wait_for_server_gone,
 )
 from acceptance.checks.polling import SYSTEM_CLOCK, Clock
-from acceptance.cloud.fault_control import KILL, STOP, FaultControl
+from acceptance.cloud.fault_control import FaultControl
+from acceptance.faults import FAULTS, STOP, Fault
 from acceptance.settings import NOVA_REPORT_INTERVAL, Timeouts
 
 SERVER, FLAVOR = "server", "flavor"
@@ -140,8 +143,8 @@ class FaultDidNotHold(AssertionError):
 
 @dataclass(frozen=True)
 class HeldFault:
-    """A stop or kill the suite believes: ``heartbeat`` stood still after
-    ``action`` was commanded at ``commanded_at`` (our clock)."""
+    """A fault the suite believes: ``heartbeat`` stood still after
+    ``action`` (a fault's name) was commanded at ``commanded_at`` (our clock)."""
 
     host: str
     action: str
@@ -208,16 +211,15 @@ class ServiceChanges:
         return service
 
     # -------------------------------------------------------- the process
-    def stop(self, host: str, *, kill: bool = False) -> None:
+    def take_down(self, host: str, fault: Fault = STOP) -> None:
+        """Make ``fault`` to nova-compute on ``host``; return once its
+        heartbeats have stopped."""
         self._before_fault(host)
-        action = KILL if kill else STOP
-        # Written before the call: a stop that fails half-way still gets a start.
-        self.ledger.will_stop_compute(host)
+        action = fault.name
+        # Written before the call: a fault that fails half-way still gets its undo and a start.
+        self.ledger.will_stop_compute(host, fault.name)
         commanded_at = self.clock.monotonic()
-        if kill:
-            self.fault_control.kill_compute(host)
-        else:
-            self.fault_control.stop_compute(host)
+        self.fault_control.apply(fault, host)
         try:
             heartbeat = wait_for_heartbeats_to_stop(
                 self.compute, host, report_interval=self.report_interval,
@@ -270,6 +272,8 @@ class ServiceChanges:
         if held and (failure := held.came_back(service, self.clock.monotonic())):
             raise failure
         last_heartbeat = service.updated_at
+        if held:  # a frozen compute is thawed first: it takes no start while stopped
+            self.fault_control.undo(FAULTS[held.action], host)
         self.fault_control.start_compute(host)
         wait_for_heartbeat(self.compute, host, last_heartbeat, self.timeouts.heal)
         self.ledger.compute_started(host)

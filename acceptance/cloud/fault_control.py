@@ -4,7 +4,7 @@ path to Placement.
 Three ways, chosen by ``-D fault_control``:
 
 - ``embedded``: the commands the embedded cloud publishes
-  (``embedded-cloud compute stop|kill|start HOST``, ``placement-path
+  (``embedded-cloud compute stop|kill|freeze|thaw|start HOST``, ``placement-path
   cut|restore`` for the relay in front of nova-api), run as ``command`` runs
   a user's: the suite reaches that cloud only through its command;
 - ``command``: shell templates from the settings, with ``{host}`` replaced by
@@ -18,7 +18,10 @@ Three ways, chosen by ``-D fault_control``:
 start commands are given, else ``none``.
 
 Every implementation answers ``missing(capability)`` with None when it can
-do it, or a sentence saying what is missing, used as the skip reason.
+do it, or a sentence saying what is missing, used as the skip reason. A
+capability is a fault's name (acceptance/faults.py), ``start`` or
+``cut-placement-path``; a driver applies any declared fault in one method,
+``apply(fault, host)``, and undoes it (a thaw) in ``undo(fault, host)``.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ import shlex
 import subprocess
 from typing import Protocol
 
-from acceptance import redaction
+from acceptance import faults, redaction
+from acceptance.faults import Command, Fault
 from acceptance.settings import SuiteSettings
 
-STOP, KILL, START, CUT_PLACEMENT_PATH = "stop", "kill", "start", "cut-placement-path"
-CAPABILITIES = (STOP, KILL, START, CUT_PLACEMENT_PATH)
+START, CUT_PLACEMENT_PATH = "start", "cut-placement-path"
+CAPABILITIES = (*faults.FAULTS, START, CUT_PLACEMENT_PATH)
 
 
 class FaultControlError(RuntimeError):
@@ -43,9 +47,9 @@ class FaultControl(Protocol):
 
     def missing(self, capability: str) -> str | None: ...
 
-    def stop_compute(self, host: str) -> None: ...
+    def apply(self, fault: Fault, host: str) -> None: ...
 
-    def kill_compute(self, host: str) -> None: ...
+    def undo(self, fault: Fault, host: str) -> None: ...
 
     def start_compute(self, host: str) -> None: ...
 
@@ -65,17 +69,19 @@ class CommandFaultControl:
         self,
         *,
         name: str = "command",
-        stop: str,
-        start: str,
-        kill: str | None = None,
+        commands: dict[str, str | None] | None = None,
         cut_placement_path: str | None = None,
         restore_placement_path: str | None = None,
         why_no_cut: str | None = None,
         timeout: float = 120.0,
         runner=subprocess.run,
+        **templates: str | None,
     ) -> None:
+        """``commands``: -D key -> template (faults.COMPUTE_COMMAND_KEYS);
+        ``templates``: the same by verb (``stop=``, ``start=``, ``thaw=``...)."""
         self.name = name
-        self.templates = {STOP: stop, START: start, KILL: kill}
+        self.templates = {**(commands or {}),
+                          **{f"{verb}_compute_command": template for verb, template in templates.items()}}
         # Not templates: run as given (nova-api's path is not per host).
         self.placement_commands = (cut_placement_path, restore_placement_path)
         self.why_no_cut = why_no_cut  # a deployment preset's reason (acceptance/deployments.py)
@@ -91,19 +97,22 @@ class CommandFaultControl:
                 "-D cut_placement_path_command='...' and -D restore_placement_path_command='...' "
                 "(e.g. an iptables rule on the controller that rejects nova-api's traffic to Placement)"
             )
-        if self.templates.get(capability) is None:
-            return f"fault_control=command has no {capability}_compute_command; pass -D {capability}_compute_command='...{{host}}...'"
+        needed = (faults.START,) if capability == START else faults.FAULTS[capability].commands
+        for command in needed:
+            if self.templates.get(command.key) is None:
+                return f"fault_control={self.name} has no {command.key}; pass -D {command.key}='...{{host}}...'"
         return None
 
-    def command_for(self, capability: str, host: str) -> str:
-        template = self.templates.get(capability)
+    def command_for(self, command: Command, host: str) -> str:
+        template = self.templates.get(command.key)
         if template is None:
-            _refuse(self, capability)
+            raise FaultControlError(f"fault_control={self.name} has no {command.key}; "
+                                    f"pass -D {command.key}='...{{host}}...'")
         return template.format(host=shlex.quote(host))
 
-    def _execute(self, capability: str, host: str) -> None:
-        self._run_command(self.command_for(capability, host),
-                          f"{capability} compute on {host} (-D {capability}_compute_command)")
+    def _execute(self, command: Command, host: str) -> None:
+        self._run_command(self.command_for(command, host),
+                          f"{command.verb} compute on {host} (-D {command.key})")
 
     def _run_command(self, command: str, what: str) -> None:
         """``what`` names the setting and the host; a command setting may
@@ -126,14 +135,19 @@ class CommandFaultControl:
                 + (f": {output}" if output else "")
             )
 
-    def stop_compute(self, host: str) -> None:
-        self._execute(STOP, host)
+    def apply(self, fault: Fault, host: str) -> None:
+        """Make ``fault`` to nova-compute on ``host``: every fault, one way."""
+        if reason := self.missing(fault.name):
+            raise FaultControlError(reason)
+        self._execute(fault.command, host)
 
-    def kill_compute(self, host: str) -> None:
-        self._execute(KILL, host)
+    def undo(self, fault: Fault, host: str) -> None:
+        """What must come before the start (a thaw); nothing for most faults."""
+        if fault.undo is not None:
+            self._execute(fault.undo, host)
 
     def start_compute(self, host: str) -> None:
-        self._execute(START, host)
+        self._execute(faults.START, host)
 
     def cut_placement_path(self) -> None:
         if self.missing(CUT_PLACEMENT_PATH):
@@ -159,11 +173,11 @@ class NoFaultControl:
     def missing(self, capability: str) -> str | None:
         return self.why
 
-    def stop_compute(self, host: str) -> None:
-        _refuse(self, STOP)
+    def apply(self, fault: Fault, host: str) -> None:
+        _refuse(self, fault.name)
 
-    def kill_compute(self, host: str) -> None:
-        _refuse(self, KILL)
+    def undo(self, fault: Fault, host: str) -> None:
+        _refuse(self, fault.name)
 
     def start_compute(self, host: str) -> None:
         _refuse(self, START)
@@ -193,9 +207,7 @@ def choose(settings: SuiteSettings) -> FaultControl:
             return NoFaultControl(f"fault_control={wanted} needs the embedded cloud's commands")
         return CommandFaultControl(
             name=wanted,
-            stop=settings.stop_compute_command,
-            start=settings.start_compute_command,
-            kill=settings.kill_compute_command,
+            commands=dict(settings.compute_commands),
             cut_placement_path=settings.cut_placement_path_command,
             restore_placement_path=settings.restore_placement_path_command,
             why_no_cut=settings.why_no_cut,

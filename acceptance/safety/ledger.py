@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from acceptance import faults
+
 KINDS = ("server", "flavor")
 
 
@@ -73,6 +75,9 @@ class Outstanding:
     services: list[ServiceChange] = field(default_factory=list)
     stopped_computes: list[str] = field(default_factory=list)  # hosts
     placement_path_cut: bool = False
+    # host -> the faults made to its nova-compute since its last start, in
+    # order (acceptance.faults: the restore undoes them, last first, then starts it)
+    compute_faults: dict[str, list[str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.servers or self.flavors or self.services or self.stopped_computes
@@ -85,8 +90,12 @@ class Outstanding:
                   for r in (*self.servers, *self.flavors)]
         lines += [f"compute service {s.binary} on {s.host} ({s.service_id}): put back "
                   f"{_original_text(s.original)}" for s in self.services]
-        lines += [f"nova-compute on {host}: stopped by the suite" for host in self.stopped_computes]
+        lines += [f"nova-compute on {host}: {', then '.join(f.done for f in self.faults_of(host))} "
+                  "by the suite" for host in self.stopped_computes]
         return lines
+
+    def faults_of(self, host: str) -> list[faults.Fault]:
+        return [faults.named(name) for name in self.compute_faults.get(host) or [None]]
 
 
 def _original_text(original: dict[str, Any]) -> str:
@@ -187,9 +196,10 @@ class Ledger:
     def service_restored(self, service_id: str) -> None:
         self._append({"event": "service_restored", "service_id": service_id})
 
-    def will_stop_compute(self, host: str) -> None:
-        """Before stopping or killing nova-compute on ``host`` (a process, not an API change)."""
-        self._append({"event": "will_stop_compute", "host": host})
+    def will_stop_compute(self, host: str, fault: str = faults.STOP.name) -> None:
+        """Before ``fault`` (acceptance.faults: a stop, a kill, a freeze) is
+        made to nova-compute on ``host`` (a process, not an API change)."""
+        self._append({"event": "will_stop_compute", "host": host, "fault": fault})
 
     def compute_started(self, host: str) -> None:
         self._append({"event": "compute_started", "host": host})
@@ -264,7 +274,7 @@ def outstanding_from(records: list[dict[str, Any]]) -> Outstanding:
     by_id: dict[tuple[str, str], Resource] = {}
     by_name: dict[tuple[str, str], Resource] = {}  # will_create not yet created
     services: dict[str, ServiceChange] = {}
-    stopped: dict[str, None] = {}  # an ordered set
+    stopped: dict[str, list[str]] = {}  # host -> its faults, in order
     placement_path_cut = False
     for record in records:
         event = record["event"]
@@ -286,7 +296,8 @@ def outstanding_from(records: list[dict[str, Any]]) -> Outstanding:
         elif event == "service_restored":
             services.pop(record["service_id"], None)
         elif event == "will_stop_compute":
-            stopped[record["host"]] = None
+            # A record from before faults had names is a stop.
+            stopped.setdefault(record["host"], []).append(record.get("fault") or faults.STOP.name)
         elif event == "compute_started":
             stopped.pop(record["host"], None)
         elif event == "will_cut_placement_path":
@@ -300,6 +311,7 @@ def outstanding_from(records: list[dict[str, Any]]) -> Outstanding:
         services=list(services.values()),
         stopped_computes=list(stopped),
         placement_path_cut=placement_path_cut,
+        compute_faults=stopped,
     )
 
 

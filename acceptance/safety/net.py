@@ -29,7 +29,8 @@ from acceptance.safety.interrupts import InterruptGuard
 from acceptance.safety.ledger import Ledger, LedgerBusy, cloud_key
 from acceptance.safety.prefix import new_run_prefix
 from acceptance.safety.preflight import Needs, Preflight, PreflightError, check_access, check_resources
-from acceptance.safety.restore import RecoveryError, StartCompute, recover_earlier_run, restore, verify_running
+from acceptance.safety.restore import (RecoveryError, StartCompute, UndoFault, recover_earlier_run, restore,
+                                      verify_running)
 from acceptance.settings import SuiteSettings
 
 LOG = logging.getLogger("acceptance.run")
@@ -47,6 +48,7 @@ class SafetyNet:
     guard: InterruptGuard
     preflight: Preflight
     start_compute: StartCompute | None = None
+    undo_fault: UndoFault | None = None  # a thaw, before the start (acceptance.faults)
     restore_placement_path: Callable[[], None] | None = None
     log: Callable[[str], None] = print
     problems: list[str] = field(default_factory=list)
@@ -111,7 +113,7 @@ class SafetyNet:
 
     def _faults(self) -> dict:
         """How ``restore`` puts back what the faults did."""
-        return {"start_compute": self.start_compute,
+        return {"start_compute": self.start_compute, "undo_fault": self.undo_fault,
                 "restore_placement_path": self.restore_placement_path,
                 "listen": quiet_period(self.settings.report_interval)}
 
@@ -120,7 +122,7 @@ class SafetyNet:
 
 
 def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, *,
-          start_compute: StartCompute | None = None,
+          start_compute: StartCompute | None = None, undo_fault: UndoFault | None = None,
           restore_placement_path: Callable[[], None] | None = None,
           log: Callable[[str], None] = print, runner=None, report_paths: tuple[str, ...] = ()) -> SafetyNet:
     """Everything before_all needs; raises one of ``StartError`` (one line each).
@@ -141,7 +143,7 @@ def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, 
     redaction.register_connection_secrets(conn)
     ledger = Ledger.open(settings.run_dir, cloud_key(conn), new_run_prefix())
     net = SafetyNet(connect=connect, settings=settings, ledger=ledger, guard=None,
-                    preflight=result, start_compute=start_compute,
+                    preflight=result, start_compute=start_compute, undo_fault=undo_fault,
                     restore_placement_path=restore_placement_path, log=log)
     net.guard = interrupts.install(net._on_interrupt)
     # Registered after the guard, so it runs before the guard's exit-time

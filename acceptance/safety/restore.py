@@ -4,8 +4,9 @@ Order matters:
 
 1. nova-api's path to Placement, when the suite cut it: with it back,
    deletes free allocations at once;
-2. compute hosts, each through ``put_back_service`` (start -> heartbeat ->
-   un-force -> up -> status), so the servers' deletes go through a running
+2. compute hosts, each through ``put_back_service`` (undo each fault the
+   ledger names, last first -- a frozen compute is thawed before the start --,
+   then start -> heartbeat -> un-force -> up -> status), so the servers' deletes go through a running
    nova-compute, as an ordinary delete -- a nova that sends deletes to a
    forced-down host anyway would otherwise leave them hanging. A compute
    that sends no heartbeat is left forced down and reported (un-forcing a
@@ -30,6 +31,7 @@ from hamcrest import empty
 from openstack import exceptions as sdk_exceptions
 
 from acceptance.checks.polling import WaitTimeout, wait_for
+from acceptance.faults import Fault
 from acceptance.cloud.compute import ComputeClient
 from acceptance.cloud.waiters import (CLOUD_POLL, has_reported_since, quiet_period,
                                       wait_for_service_state)
@@ -39,6 +41,7 @@ from acceptance.settings import NOVA_REPORT_INTERVAL
 
 Log = Callable[[str], None]
 StartCompute = Callable[[str], None]
+UndoFault = Callable[[Fault, str], None]  # (fault, host): its undo command (a thaw)
 
 REDELETE_EVERY = 10.0  # seconds; a delete cast to a dead compute is lost, a new one becomes a local delete
 
@@ -50,6 +53,7 @@ def restore(
     timeout: float,
     log: Log = print,
     start_compute: StartCompute | None = None,
+    undo_fault: UndoFault | None = None,
     keep_flavors: bool = False,
     restore_placement_path: Callable[[], None] | None = None,
     listen: float = quiet_period(NOVA_REPORT_INTERVAL),
@@ -72,7 +76,7 @@ def restore(
     if todo.placement_path_cut:
         # First: with Placement reachable again, deletes free allocations at once.
         problems += _reconnect_placement(ledger, log, restore_placement_path)
-    problems += _restore_hosts(conn, ledger, todo, timeout, listen, log, start_compute)
+    problems += _restore_hosts(conn, ledger, todo, timeout, listen, log, start_compute, undo_fault)
     problems += _delete_servers(conn, ledger, todo.servers, timeout, log)
     problems += _delete_flavors(conn, ledger, todo.flavors, log)
     log("restore: done" if not problems else f"restore: {len(problems)} problem(s) left")
@@ -212,12 +216,14 @@ class NotPutBack(RuntimeError):
 
 
 def put_back_service(conn, change: ServiceChange, *, start: bool, start_compute: StartCompute | None,
-                     timeout: float, listen: float, ledger, log: Log = print) -> None:
+                     timeout: float, listen: float, ledger, log: Log = print,
+                     undo: list[Fault] = (), undo_fault: UndoFault | None = None) -> None:
     """Put one compute service back as ``change.original`` says, in the one
     order that works -- written only here:
 
-    1. start nova-compute: when the ledger says the suite stopped it
-       (``start``), or when a service that was up sends no heartbeat for
+    1. start nova-compute, after undoing ``undo`` (the faults the ledger
+       names, last first: a frozen one is thawed): when the ledger says the
+       suite stopped it (``start``), or when a service that was up sends no heartbeat for
        ``listen`` seconds (a run killed half-way through a stop);
     2. wait for its heartbeat: never un-force a dead compute -- the
        scheduler would count on it and deletes would wait for it;
@@ -244,7 +250,7 @@ def put_back_service(conn, change: ServiceChange, *, start: bool, start_compute:
                              "here can start it; start it by hand, then run python -m acceptance.cleanup")
         previous = compute.compute_service(change.host).updated_at
         log(f"restore: making sure nova-compute runs on {change.host}")
-        start_compute(change.host)
+        _undo_then_start(change.host, undo, undo_fault, start_compute)
         alive = has_reported_since(compute, change.host, previous, timeout)
         if alive:
             tell(ledger, "compute_started", change.host)
@@ -284,8 +290,22 @@ def tell(ledger, event: str, *args) -> None:
         method(*args)
 
 
+def _undo_then_start(host: str, undo, undo_fault: UndoFault | None, start_compute: StartCompute) -> None:
+    """Each fault's undo, last first (a frozen nova-compute takes no start:
+    it is still running), then the start."""
+    for fault in reversed(list(undo)):
+        if fault.undo is None:
+            continue
+        if undo_fault is None:
+            raise NotPutBack(f"nova-compute on {host} was {fault.done} by the suite and nothing here "
+                             f"can undo it (-D {fault.undo.key}); do it by hand, then run "
+                             "python -m acceptance.cleanup")
+        undo_fault(fault, host)
+    start_compute(host)
+
+
 def _restore_hosts(conn, ledger: Ledger, todo: Outstanding, timeout: float, listen: float, log: Log,
-                   start_compute: StartCompute | None) -> list[str]:
+                   start_compute: StartCompute | None, undo_fault: UndoFault | None = None) -> list[str]:
     problems: list[str] = []
     if not (todo.services or todo.stopped_computes):
         return problems
@@ -296,7 +316,7 @@ def _restore_hosts(conn, ledger: Ledger, todo: Outstanding, timeout: float, list
     changed = {change.host for change in todo.services}
     for host in todo.stopped_computes:
         if host not in changed:  # stopped, with no API change recorded: only start it
-            problems += _start_only(ledger, host, log, start_compute)
+            problems += _start_only(ledger, host, log, start_compute, todo.faults_of(host), undo_fault)
     for change in todo.services:
         label = f"compute service on {change.host} ({change.service_id})"
         if change.service_id not in current:
@@ -307,7 +327,8 @@ def _restore_hosts(conn, ledger: Ledger, todo: Outstanding, timeout: float, list
         try:
             put_back_service(conn, change, start=change.host in todo.stopped_computes,
                              start_compute=start_compute, timeout=timeout, listen=listen,
-                             ledger=ledger, log=log)
+                             ledger=ledger, log=log, undo=todo.faults_of(change.host),
+                             undo_fault=undo_fault)
         except NotPutBack as problem:
             problems.append(str(problem))
         except Exception as error:  # noqa: BLE001 - every service gets its turn, one line each
@@ -315,13 +336,14 @@ def _restore_hosts(conn, ledger: Ledger, todo: Outstanding, timeout: float, list
     return problems
 
 
-def _start_only(ledger: Ledger, host: str, log: Log, start_compute: StartCompute | None) -> list[str]:
+def _start_only(ledger: Ledger, host: str, log: Log, start_compute: StartCompute | None,
+                undo: list[Fault] = (), undo_fault: UndoFault | None = None) -> list[str]:
     if start_compute is None:
         return [f"nova-compute on {host} was stopped by the suite and nothing here can "
                 "start it; start it by hand, then run python -m acceptance.cleanup"]
     log(f"restore: making sure nova-compute runs on {host}")
     try:
-        start_compute(host)
+        _undo_then_start(host, undo, undo_fault, start_compute)
     except Exception as error:  # noqa: BLE001 - any fault-control failure is one line
         return [f"could not start nova-compute on {host}: {_one_line(error)}"]
     ledger.compute_started(host)

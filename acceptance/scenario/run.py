@@ -65,7 +65,7 @@ def start(context, say) -> None:
         # ledger an earlier, killed run left against this cloud.
         context.safety = net = safety.begin(
             cloud.factory(), settings, needs_for(runner.features, config),
-            start_compute=control.start_compute,
+            start_compute=control.start_compute, undo_fault=control.undo,
             restore_placement_path=(None if control.missing(faults.CUT_PLACEMENT_PATH)
                                     else control.restore_placement_path),
             log=say, runner=runner,

@@ -4,11 +4,15 @@ the order behave loads step modules in does not matter."""
 
 from __future__ import annotations
 
+import re
+
 import parse
 from behave import register_type
 
+from acceptance.faults import FAULTS, Fault
+
 TARGET, OTHER = "target", "other"
-STOPPED, KILLED = "stopped", "killed (kill -9)"
+_BY_OUTAGE = {fault.outage: fault for fault in FAULTS.values()}
 
 
 @parse.with_pattern(r"target host|other host")
@@ -16,9 +20,10 @@ def parse_host_role(text: str) -> str:
     return TARGET if text == "target host" else OTHER
 
 
-@parse.with_pattern(r"stopped|killed \(kill -9\)")
-def parse_outage(text: str) -> str:
-    return text
+# Each declared fault's words (acceptance/faults.py): "stopped", "killed (kill -9)", ...
+@parse.with_pattern("|".join(re.escape(outage) for outage in _BY_OUTAGE))
+def parse_outage(text: str) -> Fault:
+    return _BY_OUTAGE[text]
 
 
 def register() -> None:

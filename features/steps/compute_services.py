@@ -8,7 +8,7 @@ from acceptance.checks.matchers import has_service_state
 from acceptance.cloud.waiters import wait_for_service_state
 from acceptance.scenario import step_types
 from acceptance.scenario.step_support import host_of_role, names_the_request, sample_usages
-from acceptance.scenario.step_types import KILLED, TARGET
+from acceptance.scenario.step_types import TARGET
 
 step_types.register()
 
@@ -27,14 +27,15 @@ def step_target_host(context):
     context.safety.check_host_is_ours(suite.conn, host)
 
 
-@when("nova-compute on the {role:HostRole} is {outage:Outage} and its service is forced down")
-def step_take_down(context, role, outage):
+@when("nova-compute on the {role:HostRole} is {fault:Outage} and its service is forced down")
+def step_take_down(context, role, fault):
+    """The fault is any of acceptance/faults.py: stopped, killed (kill -9), frozen (SIGSTOP)."""
     host = host_of_role(context, role)
     services = context.suite.services
-    context.world.timeline.mark(f"{host} {'kill -9' if outage == KILLED else 'stop'}, force down")
-    services.stop(host, kill=outage == KILLED)
+    context.world.timeline.mark(f"{host} {fault.name}, force down")
+    services.take_down(host, fault)
     services.force_down(host)
-    sample_usages(context, f"{host} {outage.split()[0]}, forced down")
+    sample_usages(context, f"{host} {fault.done}, forced down")
 
 
 @when("nova-compute on the {role:HostRole} is started again")
