@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+
 from acceptance.cloud.changes import Creations, ServiceChanges
 from acceptance.cloud.compute import ComputeClient
 from acceptance.cloud.fault_control import EmbeddedFaultControl
 from acceptance.cloud.hosts import choose_hosts
 from acceptance.cloud.waiters import has_reported_since
+from acceptance.faults import KILL
 from acceptance.safety.ledger import Ledger, cloud_key
 from acceptance.safety.prefix import new_run_prefix
 from acceptance.safety.restore import restore
@@ -69,7 +71,7 @@ def test_a_foreign_server_on_the_target_stops_the_fault_and_is_named(race, fault
     conn, member, ledger, services, target, other, flavor, ours, foreign = race
     foreign_now = conn.compute.get_server(foreign.id)
     assert foreign_now.compute_host == target  # the race happened
-    make = {"stop": lambda: services.stop(target), "kill": lambda: services.stop(target, kill=True),
+    make = {"stop": lambda: services.take_down(target), "kill": lambda: services.take_down(target, KILL),
             "force down": lambda: services.force_down(target),
             "disable": lambda: services.disable(target, "acceptance suite: test")}[fault]
     with pytest.raises(ForeignServersError) as error:

@@ -6,6 +6,8 @@ from types import SimpleNamespace
 import pytest
 from openstack import exceptions
 
+from acceptance.faults import FREEZE, KILL, STOP
+
 from acceptance.cloud.changes import Creations, ServiceChanges
 from acceptance.cloud.waiters import StillBeating
 from acceptance.safety.ledger import Ledger as RealLedger
@@ -97,15 +99,16 @@ class FakeFaults:
     def __init__(self, calls, compute):
         self.calls, self.compute = calls, compute
 
-    def stop_compute(self, host):
-        self.calls.append(("stop", host))
+    def apply(self, fault, host):
+        self.calls.append((fault.name, host))
         self.compute.service.running = False
         self.compute._refresh_state()
 
-    def kill_compute(self, host):
-        self.calls.append(("kill", host))
-        self.compute.service.running = False
-        self.compute._refresh_state()
+    def undo(self, fault, host):
+        if fault.undo is not None:
+            self.calls.append((fault.undo.verb, host))
+            self.compute.service.running = True
+            self.compute._refresh_state()
 
     def start_compute(self, host):
         self.calls.append(("start", host))
@@ -150,7 +153,7 @@ def test_a_host_found_unsafe_right_before_a_fault_is_not_faulted_and_nothing_is_
         raise AssertionError(f"refusing {host}: server s-1 (project p-2)")
 
     changes.check_host = check_host
-    act = {"stop": lambda: changes.stop("compute1"), "kill": lambda: changes.stop("compute1", kill=True),
+    act = {"stop": lambda: changes.take_down("compute1"), "kill": lambda: changes.take_down("compute1", KILL),
            "force_down": lambda: changes.force_down("compute1"),
            "disable": lambda: changes.disable("compute1", "why")}[fault]
     with pytest.raises(AssertionError, match=r"server s-1 \(project p-2\)"):
@@ -163,7 +166,7 @@ def test_a_host_found_unsafe_right_before_a_fault_is_not_faulted_and_nothing_is_
 def test_a_safe_host_is_checked_before_each_fault_and_then_faulted():
     changes, compute, calls = service_changes()
     changes.check_host = lambda conn, host: calls.append(("check", host))
-    changes.stop("compute1")
+    changes.take_down("compute1")
     changes.force_down("compute1")
     assert [c[0] for c in calls if c[0] in ("check", "stop")] == ["check", "stop", "check"]
 
@@ -176,12 +179,12 @@ def with_real_ledger(tmp_path, changes):
 
 def restore_all(changes, ledger):
     return restore(changes.conn, ledger, timeout=1, listen=0.5, log=lambda line: None,
-                   start_compute=changes.fault_control.start_compute)
+                   start_compute=changes.fault_control.start_compute, undo_fault=changes.fault_control.undo)
 
 
 def test_a_stop_is_believed_once_the_heartbeats_stood_still_for_the_quiet_period():
     changes, compute, _ = service_changes()
-    changes.stop("compute1")
+    changes.take_down("compute1")
     assert compute.service.running is False
     # 2 report intervals + 1 s of rounding, on the suite's clock, and the
     # first of the even polls after it (not a backoff's overshoot)
@@ -200,9 +203,9 @@ def test_a_stop_that_did_nothing_fails_and_the_restore_still_starts_it(
     ledger = with_real_ledger(tmp_path, changes)
     faults = changes.fault_control
     faults.name = fault_control
-    faults.stop_compute = faults.kill_compute = lambda host: calls.append(("did nothing", host))
+    faults.apply = lambda fault, host: calls.append(("did nothing", host))
     with pytest.raises(StillBeating) as error:
-        changes.stop("compute1", kill=kill)
+        changes.take_down("compute1", KILL if kill else STOP)
     assert str(error.value).startswith(f"{stopped_by} but nova-compute on compute1 still sends heartbeats")
     assert "-D report_interval=1" in str(error.value)
     calls.clear()
@@ -215,7 +218,7 @@ def test_restore_starts_then_unforces_then_reenables(tmp_path):
     changes, compute, calls = service_changes()
     ledger = with_real_ledger(tmp_path, changes)
     changes.disable("compute1", "testing")
-    changes.stop("compute1")
+    changes.take_down("compute1")
     changes.force_down("compute1")
     # one record per service, however many changes
     assert [r["event"] for r in ledger.records()].count("will_change_service") == 1
@@ -229,11 +232,11 @@ def test_restore_starts_then_unforces_then_reenables(tmp_path):
 
 def test_the_ledger_hears_the_original_state_before_the_first_change():
     changes, _, calls = service_changes()
-    changes.stop("compute1", kill=True)
+    changes.take_down("compute1", KILL)
     assert calls[:2] == [
         ("ledger.will_change_service", "svc-1", "compute1", "nova-compute",
          {"forced_down": False, "status": "enabled", "disabled_reason": None, "state": "up"}),
-        ("ledger.will_stop_compute", "compute1"),
+        ("ledger.will_stop_compute", "compute1", "kill"),
     ]  # fmt: skip
     assert calls[2] == ("kill", "compute1")
 
@@ -249,7 +252,7 @@ def test_a_service_disabled_before_the_suite_stays_disabled_with_its_reason(tmp_
 def test_what_the_scenario_already_put_back_is_not_done_again(tmp_path):
     changes, _, calls = service_changes()
     ledger = with_real_ledger(tmp_path, changes)
-    changes.stop("compute1")
+    changes.take_down("compute1")
     changes.force_down("compute1")
     changes.start("compute1")
     changes.unforce("compute1")
@@ -261,7 +264,7 @@ def test_what_the_scenario_already_put_back_is_not_done_again(tmp_path):
 def test_a_failed_restore_is_one_line_and_stays_in_the_ledger(tmp_path):
     changes, compute, calls = service_changes()
     ledger = with_real_ledger(tmp_path, changes)
-    changes.stop("compute1")
+    changes.take_down("compute1")
 
     def broken_start(host):
         raise RuntimeError("compute1 will not start")
@@ -275,7 +278,7 @@ def test_a_failed_restore_is_one_line_and_stays_in_the_ledger(tmp_path):
 def test_a_compute_that_stays_silent_is_not_unforced(tmp_path):
     changes, compute, calls = service_changes()
     ledger = with_real_ledger(tmp_path, changes)
-    changes.stop("compute1")
+    changes.take_down("compute1")
     changes.force_down("compute1")
     changes.fault_control.start_compute = lambda host: calls.append(("start did nothing", host))
     [problem] = restore_all(changes, ledger)
@@ -381,3 +384,38 @@ def test_a_soft_delete_fails_the_wait_at_once_and_says_what_the_cloud_did():
         "server accept-0000abcd-resident (id-accept-0000abcd-resident) is SOFT_DELETED: this cloud "
         "has reclaim_instance_interval > 0")
     assert ("force delete server", server.id) not in calls  # a step only looks
+
+
+# ------------------------------------------------ a fault with an undo (freeze)
+def test_the_restore_thaws_a_frozen_compute_before_it_starts_it(tmp_path):
+    changes, compute, calls = service_changes()
+    ledger = with_real_ledger(tmp_path, changes)
+    changes.take_down("compute1", FREEZE)
+    changes.force_down("compute1")
+    assert [r.get("fault") for r in ledger.records() if r["event"] == "will_stop_compute"] == ["freeze"]
+    assert "nova-compute on compute1: frozen by the suite" in ledger.outstanding().describe()
+    calls.clear()
+    assert restore_all(changes, ledger) == []
+    assert calls[:3] == [("thaw", "compute1"), ("start", "compute1"), ("forced_down", False)]
+    assert not ledger.outstanding()
+
+
+def test_the_start_step_thaws_a_frozen_compute_first(tmp_path):
+    changes, compute, calls = service_changes()
+    ledger = with_real_ledger(tmp_path, changes)
+    changes.take_down("compute1", FREEZE)
+    calls.clear()
+    changes.start("compute1")
+    assert calls[:2] == [("thaw", "compute1"), ("start", "compute1")]
+    assert not ledger.outstanding().stopped_computes
+
+
+def test_a_freeze_with_nothing_to_thaw_it_is_one_line_and_stays_in_the_ledger(tmp_path):
+    changes, compute, calls = service_changes()
+    ledger = with_real_ledger(tmp_path, changes)
+    changes.take_down("compute1", FREEZE)
+    [problem] = restore(changes.conn, ledger, timeout=1, listen=0.5, log=lambda line: None,
+                        start_compute=changes.fault_control.start_compute)  # no undo_fault
+    assert "was frozen by the suite and nothing here can undo it (-D thaw_compute_command)" in problem
+    assert ("start", "compute1") not in calls  # a start before the thaw would find it running
+    assert ledger.outstanding().stopped_computes == ["compute1"]

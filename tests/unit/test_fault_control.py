@@ -2,6 +2,7 @@ import subprocess
 
 import pytest
 
+from acceptance import faults as declared
 from acceptance.cloud import fault_control as faults
 from acceptance.settings import resolve, with_embedded_defaults
 
@@ -29,8 +30,8 @@ def command_control(runner, kill=None):
 def test_command_templates_get_the_host_shell_quoted():
     runner = Recorder()
     control = command_control(runner, kill=KILL)
-    control.stop_compute("compute1")
-    control.kill_compute("compute1")
+    control.apply(declared.STOP, "compute1")
+    control.apply(declared.KILL, "compute1")
     control.start_compute("host with space;rm -rf /")
     assert [command for command, _ in runner.commands] == [
         "ssh compute1 sudo systemctl stop nova-compute",
@@ -43,7 +44,7 @@ def test_command_templates_get_the_host_shell_quoted():
 def test_a_failing_command_raises_with_its_exit_code_and_output():
     control = command_control(Recorder(returncode=255, stderr="ssh: connect to host compute1: refused\n"))
     with pytest.raises(faults.FaultControlError) as error:
-        control.stop_compute("compute1")
+        control.apply(declared.STOP, "compute1")
     assert str(error.value) == (
         "stop compute on compute1 (-D stop_compute_command): `ssh compute1 sudo systemctl stop "
         "nova-compute` exited 255: "
@@ -74,7 +75,7 @@ def test_a_failing_command_names_its_setting_and_host_and_masks_its_secrets(fail
 
     control = faults.CommandFaultControl(stop=SECRET_COMMAND, start=START, runner=runner)
     with pytest.raises(faults.FaultControlError) as error:
-        control.stop_compute("compute1")
+        control.apply(declared.STOP, "compute1")
     message = str(error.value)
     assert message.startswith("stop compute on compute1 (-D stop_compute_command): `sshpass -p *** ssh "
                               "compute1 env PASSWORD=*** openstack --os-password *** --os-token=*** ")
@@ -86,12 +87,12 @@ def test_a_failing_command_names_its_setting_and_host_and_masks_its_secrets(fail
 
 def test_command_control_says_what_it_cannot_do():
     control = command_control(Recorder())
-    assert control.missing(faults.STOP) is None
+    assert control.missing(declared.STOP.name) is None
     assert control.missing(faults.START) is None
-    assert "kill_compute_command" in control.missing(faults.KILL)
+    assert "kill_compute_command" in control.missing(declared.KILL.name)
     assert "cut_placement_path_command" in control.missing(faults.CUT_PLACEMENT_PATH)
     with pytest.raises(faults.FaultControlError, match="kill_compute_command"):
-        control.kill_compute("compute1")
+        control.apply(declared.KILL, "compute1")
     with pytest.raises(faults.FaultControlError, match="Placement"):
         control.cut_placement_path()
 
@@ -99,6 +100,8 @@ def test_command_control_says_what_it_cannot_do():
 PUBLISHED = {"stop_compute_command": "embedded-cloud compute stop {host}",
              "start_compute_command": "embedded-cloud compute start {host}",
              "kill_compute_command": "embedded-cloud compute kill {host}",
+             "freeze_compute_command": "embedded-cloud compute freeze {host}",
+             "thaw_compute_command": "embedded-cloud compute thaw {host}",
              "cut_placement_path_command": "embedded-cloud placement-path cut",
              "restore_placement_path_command": "embedded-cloud placement-path restore",
              "audit_command": "embedded-cloud nova-manage placement audit --verbose"}
@@ -111,7 +114,7 @@ def test_auto_on_the_embedded_cloud_runs_the_commands_it_published():
     control._run = runner
     assert control.name == "embedded" and settings.report_interval == 1.0
     assert all(control.missing(capability) is None for capability in faults.CAPABILITIES)
-    control.kill_compute("compute1")
+    control.apply(declared.KILL, "compute1")
     control.cut_placement_path()
     assert [command for command, _ in runner.commands] == [
         "embedded-cloud compute kill compute1", "embedded-cloud placement-path cut"]
@@ -137,13 +140,13 @@ def test_auto_without_commands_on_a_real_cloud_means_none_with_a_reason():
     for capability in faults.CAPABILITIES:
         assert "stop_compute_command" in control.missing(capability)
     with pytest.raises(faults.FaultControlError):
-        control.stop_compute("compute1")
+        control.apply(declared.STOP, "compute1")
 
 
 def test_none_is_none_even_on_the_embedded_cloud():
     settings = with_embedded_defaults(resolve({"fault_control": "none"}, {}), PUBLISHED, 1.0)
     control = faults.choose(settings)
-    assert control.missing(faults.STOP) == "fault control is switched off (-D fault_control=none)"
+    assert control.missing(declared.STOP.name) == "fault control is switched off (-D fault_control=none)"
     # nova's audit is no fault: it stays
     assert settings.stop_compute_command is None and settings.audit_command == PUBLISHED["audit_command"]
 

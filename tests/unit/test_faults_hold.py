@@ -6,7 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
+
 from acceptance.cloud.changes import FaultDidNotHold
+from acceptance.faults import KILL, STOP
 from acceptance.scenario.step_support import faults_must_hold
 from tests.unit.test_changes import FakeCompute as FakeServices
 from tests.unit.test_changes import restore_all, service_changes, with_real_ledger
@@ -35,7 +37,7 @@ def test_a_fault_that_holds_costs_one_service_read_per_check_and_none_when_nothi
     changes.compute.compute = counting
     changes.check_faults_hold()
     assert counting.reads == 0
-    changes.stop("compute1")
+    changes.take_down("compute1")
     counting.reads = 0
     changes.check_faults_hold()
     changes.check_faults_hold()
@@ -49,7 +51,7 @@ def test_a_fault_that_holds_costs_one_service_read_per_check_and_none_when_nothi
 @pytest.mark.parametrize("kill", [False, True])
 def test_a_compute_a_supervisor_brought_back_fails_the_next_check_with_the_reason(kill):
     changes, compute, _ = service_changes()
-    changes.stop("compute1", kill=kill)
+    changes.take_down("compute1", KILL if kill else STOP)
     changes.check_faults_hold()  # still silent
     supervisor_restarts(compute, changes.clock, after=11)
     with pytest.raises(FaultDidNotHold) as error:
@@ -66,7 +68,7 @@ def test_a_compute_a_supervisor_brought_back_fails_the_next_check_with_the_reaso
 def test_the_start_checks_once_more_and_the_restore_still_puts_everything_back(tmp_path):
     changes, compute, calls = service_changes()
     ledger = with_real_ledger(tmp_path, changes)
-    changes.stop("compute1")
+    changes.take_down("compute1")
     changes.force_down("compute1")
     supervisor_restarts(compute, changes.clock, after=2)
     with pytest.raises(FaultDidNotHold):
@@ -108,7 +110,7 @@ def test_the_suites_own_changes_to_the_service_record_are_not_a_comeback():
     heartbeat moves to that stamp, read back (nova's answer has microseconds
     the database drops)."""
     changes, compute, _ = service_changes()
-    changes.stop("compute1")
+    changes.take_down("compute1")
     put = compute.update_service_forced_down
 
     def stamping(service_id, forced):
@@ -127,10 +129,10 @@ def test_the_suites_own_changes_to_the_service_record_are_not_a_comeback():
 def test_a_restart_while_the_suite_waits_for_silence_is_a_comeback_not_a_stop_that_did_nothing():
     changes, compute, calls = service_changes()
     faults = changes.fault_control
-    stop = faults.stop_compute
+    apply = faults.apply
 
-    def stop_then_restart_soon(host):
-        stop(host)
+    def stop_then_restart_soon(fault, host):
+        apply(fault, host)
         restarted_at = changes.clock.now + 2.6  # after one late heartbeat could explain
 
         def services(**query):
@@ -139,8 +141,8 @@ def test_a_restart_while_the_suite_waits_for_silence_is_a_comeback_not_a_stop_th
 
         compute.services = services
 
-    faults.stop_compute = stop_then_restart_soon
+    faults.apply = stop_then_restart_soon
     with pytest.raises(FaultDidNotHold) as error:
-        changes.stop("compute1")
+        changes.take_down("compute1")
     assert re.match(r"nova-compute on compute1 came back on its own 2\.\d s after the stop command "
                     r"\(heartbeat at beat\d+, while the suite waited for silence\)", str(error.value))

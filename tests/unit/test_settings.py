@@ -238,7 +238,8 @@ def test_known_keys_lists_every_setting():
         "timeout.server_active", "timeout.server_deleted", "timeout.service_state",
         "timeout.delete_frees", "timeout.heal", "timeout_scale",
         "fault_control", "stop_compute_command", "start_compute_command",
-        "kill_compute_command", "allow_foreign_servers", "run_dir", "report_interval",
+        "kill_compute_command", "freeze_compute_command", "thaw_compute_command",
+        "allow_foreign_servers", "run_dir", "report_interval",
         "cut_placement_path_command", "restore_placement_path_command", "audit_command",
         "deployment", "container_engine", "ssh", "controller",
     }  # fmt: skip
