@@ -6,8 +6,10 @@ Feature: Deleting a server whose compute host is down frees its resources at onc
   for the compute host to come back. Nothing on any other host changes.
 
   A compute service counts as down as soon as it is forced down. Like an
-  operator fencing a host, the suite first stops (or kills) nova-compute, and
-  only on a host that runs no servers but the suite's own.
+  operator fencing a host, the suite first stops, kills or freezes
+  nova-compute, and only on a host that runs no servers but the suite's own.
+  A frozen nova-compute (SIGSTOP) still runs, but sends no heartbeat and
+  takes no request: down once forced down, as a stopped one.
 
   Background:
     Given a target host the suite may take down
@@ -33,6 +35,11 @@ Feature: Deleting a server whose compute host is down frees its resources at onc
     Examples: killed, as a host dies
       | taken down       |
       | killed (kill -9) |
+
+    @freeze
+    Examples: frozen, as a host that hangs: a frozen nova-compute (SIGSTOP) is down once forced down, and a delete is local
+      | taken down       |
+      | frozen (SIGSTOP) |
 
   @two-computes
   Scenario: Only the host that went down changes

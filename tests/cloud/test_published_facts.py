@@ -22,6 +22,7 @@ def test_the_facts_name_what_the_suite_needs_and_no_secret(embedded_cloud):
     assert facts["nova"]["DEFAULT.update_resources_interval"] == "3600"
     assert sorted(facts["settings"]) == sorted(
         ["stop_compute_command", "kill_compute_command", "start_compute_command",
+         "freeze_compute_command", "thaw_compute_command",
          "cut_placement_path_command", "restore_placement_path_command", "audit_command"])
     for password in embedded_cloud.state.passwords.values():
         assert password not in done.stdout

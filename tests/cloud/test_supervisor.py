@@ -8,7 +8,7 @@ import time
 import pytest
 from hamcrest import assert_that, contains_string, equal_to, starts_with
 
-from embedded_cloud import supervisor
+from embedded_cloud import processes, supervisor
 from embedded_cloud.services import nova
 from tests.openstack_kit import embedded_cloud_cli as cli
 
@@ -31,6 +31,7 @@ def running_within(cloud, seconds: float) -> bool:
 def supervised(embedded_cloud):
     yield embedded_cloud
     embedded_cloud.supervise_computes("")
+    embedded_cloud.thaw_compute(HOST)  # a frozen compute takes no start: it is running
     embedded_cloud.start_compute(HOST)
 
 
@@ -49,6 +50,32 @@ def test_each_policy_restarts_what_systemd_would(supervised, policy, restarted):
         # Restarted: within RestartSec and a start; held: still down well after RestartSec.
         assert_that(running_within(cloud, DELAY + 15 if expected else DELAY + 3), equal_to(expected),
                     f"{fault} under Restart={policy}")
+
+
+def test_a_frozen_compute_is_alive_so_no_policy_restarts_it_and_a_thaw_resumes_it(supervised):
+    cloud = supervised
+    cloud.supervise_computes(f"always:{DELAY}")
+    cloud.start_compute(HOST)
+    before = cloud.state.processes[NAME]
+    assert_that(cli(cloud.layout.root, "compute", "freeze", HOST).returncode, equal_to(0))
+    time.sleep(DELAY + 3)  # well past RestartSec
+    cloud.reload()
+    assert_that(cloud.state.processes[NAME], equal_to(before))  # the same process: not restarted
+    assert_that(processes.is_frozen(processes.Started(before.pid, before.start_ticks)), equal_to(True))
+    assert_that(cli(cloud.layout.root, "status").stdout, contains_string(f"{NAME:<24} frozen (SIGSTOP)"))
+    assert_that(cli(cloud.layout.root, "compute", "thaw", HOST).returncode, equal_to(0))
+    assert_that(processes.is_frozen(processes.Started(before.pid, before.start_ticks)), equal_to(False))
+    assert_that(cli(cloud.layout.root, "status").stdout, contains_string(f"{NAME:<24} running"))
+
+
+def test_a_compute_that_does_not_run_cannot_be_frozen(supervised):
+    cloud = supervised
+    cloud.stop_compute(HOST)
+    result = cli(cloud.layout.root, "compute", "freeze", HOST)
+    assert_that(result.returncode, equal_to(2))
+    assert_that(result.stderr.strip(), equal_to(
+        f"embedded-cloud: {NAME} is not running: there is nothing to freeze; "
+        f"start it with `embedded-cloud compute start {HOST}`"))
 
 
 def test_status_shows_the_supervisor_and_down_stops_it_first(supervised):

@@ -30,6 +30,7 @@ BEHAVE_TIMEOUT = 900
 
 LOCAL_DELETE_STOPPED = "A local delete after nova-compute was stopped frees the allocations at once"
 LOCAL_DELETE_KILLED = "A local delete after nova-compute was killed (kill -9) frees the allocations at once"
+LOCAL_DELETE_FROZEN = "A local delete after nova-compute was frozen (SIGSTOP) frees the allocations at once"
 HEAL = "Allocations left behind by a local delete are freed when nova-compute starts again"
 NOTHING_TWICE = "Restarting nova-compute after a clean local delete frees nothing twice"
 DISABLED = "Deleting a server on a disabled host is an ordinary delete"
@@ -44,6 +45,7 @@ CATCHES = {
     "local-delete-keeps-allocations": {
         LOCAL_DELETE_STOPPED: 'allocations of server "doomed"',
         LOCAL_DELETE_KILLED: 'allocations of server "doomed"',
+        LOCAL_DELETE_FROZEN: 'allocations of server "doomed"',
         NOTHING_TWICE: "usages of the target host",
     },
     "no-heal-on-startup": {
@@ -67,6 +69,7 @@ CATCHES = {
         # The delete went to the dead compute: the server hangs in deleting.
         LOCAL_DELETE_STOPPED: "task state deleting",
         LOCAL_DELETE_KILLED: "task state deleting",
+        LOCAL_DELETE_FROZEN: "task state deleting",
         HEAL: "to be deleted",
         NOTHING_TWICE: "usages of the target host",
     },

@@ -5,10 +5,12 @@ commands run for real against supervised computes:
 
 - ``ssh [-o OPT]... HOST COMMAND`` runs COMMAND with FAKE_HOST=HOST (a host
   in FAKE_SSH_DENY answers as BatchMode does without a key: exit 255);
-- ``systemctl stop|start|kill -s KILL|cat UNIT`` is the supervisor (stop
-  holds); a UNIT other than FAKE_UNIT is "not found", as systemd says;
-- ``docker|podman stop|kill|start nova_compute`` acts on the container
-  behind the supervisor's back (stop: SIGTERM, restarted under always);
+- ``systemctl stop|start|kill -s KILL|SIGSTOP|SIGCONT|cat UNIT`` is the
+  supervisor (stop holds; SIGSTOP freezes, SIGCONT thaws); a UNIT other than
+  FAKE_UNIT is "not found", as systemd says;
+- ``docker|podman stop|kill|start|pause|unpause nova_compute`` acts on the
+  container behind the supervisor's back (stop: SIGTERM, restarted under
+  always; pause freezes, unpause thaws);
   only FAKE_ENGINE exists; ``exec [-u U] C nova-manage ARGS`` runs the
   cloud's nova-manage;
 - ``iptables -I|-D ...`` cuts and restores nova-api's path to Placement.
@@ -69,8 +71,9 @@ def systemctl(args: list[str]) -> int:
     if action == "cat":
         print(f"# /etc/systemd/system/{unit}")
         return 0
-    if action == "kill" and args[1:3] == ["-s", "KILL"]:
-        return _cloud("compute", "kill", _host())
+    signals = {"KILL": "kill", "SIGSTOP": "freeze", "SIGCONT": "thaw"}
+    if action == "kill" and args[1] == "-s" and args[2] in signals:
+        return _cloud("compute", signals[args[2]], _host())
     if action in ("stop", "start"):
         return _cloud("compute", action, _host())
     sys.exit(f"fake systemctl: {args} is not modelled")
@@ -89,7 +92,8 @@ def engine(tool: str, args: list[str]) -> int:
     if args[1:] != [CONTAINER]:
         print(f"Error: No such container: {' '.join(args[1:])}", file=sys.stderr)
         return 1
-    return _cloud("compute", {"stop": "terminate", "kill": "kill", "start": "start"}[action], _host())
+    return _cloud("compute", {"stop": "terminate", "kill": "kill", "start": "start",
+                              "pause": "freeze", "unpause": "thaw"}[action], _host())
 
 
 def nova_manage(args: list[str]) -> int:

@@ -12,7 +12,7 @@ from tests.suite.behave_run import BehaveRun, compute_services, run_behave, suit
 
 # Scenarios the skip run picks: with fault control off, each is skipped by
 # the suite (with a reason); the other scenarios are left out by --tags.
-SKIP_RUN_TAGS = "@kill or @placement-path"
+SKIP_RUN_TAGS = "@kill or @freeze or @placement-path"
 
 
 @dataclass

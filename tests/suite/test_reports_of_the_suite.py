@@ -134,8 +134,8 @@ def test_every_skip_says_why_in_junit_and_in_the_report(skip_run):
     for path in junit.report_files(skip_run.junit_dir):
         junit_schema.validate(path)
     messages = {c["name"]: c["skip_message"] for c in junit_testcases(skip_run.junit_dir)}
-    chosen = {name for name, s in SCENARIOS.items() if {"kill", "placement-path"} & set(s.tags)}
-    assert len(chosen) == 2
+    chosen = {name for name, s in SCENARIOS.items() if {"kill", "freeze", "placement-path"} & set(s.tags)}
+    assert len(chosen) == 3
     assert messages == {name: FAULT_CONTROL_OFF if name in chosen else NOT_RUN for name in SCENARIOS}
 
     found = html_scenarios(skip_run)
