@@ -250,7 +250,7 @@ def put_back_service(conn, change: ServiceChange, *, start: bool, start_compute:
                              "here can start it; start it by hand, then run python -m acceptance.cleanup")
         previous = compute.compute_service(change.host).updated_at
         log(f"restore: making sure nova-compute runs on {change.host}")
-        _undo_then_start(change.host, undo, undo_fault, start_compute)
+        _undo_then_start(change.host, undo, undo_fault, start_compute, log)
         alive = has_reported_since(compute, change.host, previous, timeout)
         if alive:
             tell(ledger, "compute_started", change.host)
@@ -290,7 +290,8 @@ def tell(ledger, event: str, *args) -> None:
         method(*args)
 
 
-def _undo_then_start(host: str, undo, undo_fault: UndoFault | None, start_compute: StartCompute) -> None:
+def _undo_then_start(host: str, undo, undo_fault: UndoFault | None, start_compute: StartCompute,
+                     log: Log) -> None:
     """Each fault's undo, last first (a frozen nova-compute takes no start:
     it is still running), then the start."""
     for fault in reversed(list(undo)):
@@ -300,6 +301,7 @@ def _undo_then_start(host: str, undo, undo_fault: UndoFault | None, start_comput
             raise NotPutBack(f"nova-compute on {host} was {fault.done} by the suite and nothing here "
                              f"can undo it (-D {fault.undo.key}); do it by hand, then run "
                              "python -m acceptance.cleanup")
+        log(f"restore: {fault.undo.verb} nova-compute on {host} first (it was {fault.done})")
         undo_fault(fault, host)
     start_compute(host)
 
@@ -343,7 +345,7 @@ def _start_only(ledger: Ledger, host: str, log: Log, start_compute: StartCompute
                 "start it; start it by hand, then run python -m acceptance.cleanup"]
     log(f"restore: making sure nova-compute runs on {host}")
     try:
-        _undo_then_start(host, undo, undo_fault, start_compute)
+        _undo_then_start(host, undo, undo_fault, start_compute, log)
     except Exception as error:  # noqa: BLE001 - any fault-control failure is one line
         return [f"could not start nova-compute on {host}: {_one_line(error)}"]
     ledger.compute_started(host)
