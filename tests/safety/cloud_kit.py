@@ -52,6 +52,7 @@ def healthy(conn) -> bool:
 def put_every_compute_back(cloud, conn) -> None:
     """A test's own safety net: whatever it did to the computes, undo."""
     for host in HOSTS:
+        cloud.thaw_compute(host)  # a frozen compute takes no start: it is running
         cloud.start_compute(host)
     for service in services(conn).values():
         if service.is_forced_down or service.status != "enabled":

@@ -143,6 +143,16 @@ def test_a_stopped_compute_is_outstanding_until_started(ledger):
     assert not ledger.outstanding()
 
 
+def test_each_fault_is_recorded_by_name_and_a_start_ends_them_all(ledger):
+    ledger.will_stop_compute("compute1", "freeze")
+    ledger.will_stop_compute("compute1", "kill")  # a kill of a frozen compute: thaw, then start
+    assert [r["fault"] for r in ledger.records()] == ["freeze", "kill"]
+    assert [f.name for f in ledger.outstanding().faults_of("compute1")] == ["freeze", "kill"]
+    assert ledger.outstanding().describe() == ["nova-compute on compute1: frozen, then killed by the suite"]
+    ledger.compute_started("compute1")
+    assert not ledger.outstanding() and ledger.outstanding().faults_of("compute1")[0].name == "stop"
+
+
 def test_the_services_this_run_changed_are_remembered_after_their_restore(tmp_path):
     with Ledger.open(tmp_path, "k", "accept-00000001-") as earlier:
         earlier.will_change_service("old", "compute2", "nova-compute", UP)

@@ -1,5 +1,6 @@
 """restore() on a real (embedded) cloud after a scenario that stopped half-way."""
 
+from acceptance.faults import FREEZE
 from acceptance.safety.ledger import Ledger, cloud_key
 from acceptance.safety.prefix import new_run_prefix
 from acceptance.safety.restore import restore
@@ -82,3 +83,32 @@ def test_a_stopped_compute_nothing_can_start_is_reported_in_one_line(safety_clou
         assert restore(conn, ledger, timeout=60, log=lambda line: None,
                        start_compute=safety_cloud.start_compute) == []
         assert kit.services(conn)["compute2"].state == "up"
+
+
+def test_a_freeze_a_killed_run_left_is_thawed_before_the_start_on_replay(safety_cloud, conn, tmp_path):
+    """The ledger named the freeze before it was made: the next run's replay
+    thaws nova-compute (SIGCONT) and only then starts it -- a start alone
+    finds it running and waits for a heartbeat that never comes."""
+    service = kit.services(conn)["compute2"]
+    with Ledger.open(tmp_path, cloud_key(conn), new_run_prefix()) as killed_run:
+        killed_run.will_change_service(service.id, "compute2", "nova-compute", _original(service))
+        killed_run.will_stop_compute("compute2", FREEZE.name)
+        safety_cloud.freeze_compute("compute2")
+        conn.compute.update_service_forced_down(service.id, forced=True)
+    thawed = []
+
+    def thaw(fault, host):
+        thawed.append((fault.name, host))
+        safety_cloud.thaw_compute(host)
+
+    with Ledger.open(tmp_path, cloud_key(conn), new_run_prefix()) as next_run:
+        assert next_run.outstanding().describe()[-1] == "nova-compute on compute2: frozen by the suite"
+        lines = []
+        assert restore(conn, next_run, timeout=60, log=lines.append,
+                       start_compute=safety_cloud.start_compute, undo_fault=thaw) == []
+        assert not next_run.outstanding()
+    assert thawed == [("freeze", "compute2")]
+    assert lines.index("restore: thaw nova-compute on compute2 first (it was frozen)") < next(
+        i for i, line in enumerate(lines) if "forced_down set back" in line)
+    after = kit.services(conn)["compute2"]
+    assert (after.state, after.is_forced_down) == ("up", False)
