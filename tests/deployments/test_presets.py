@@ -78,10 +78,18 @@ def test_each_presets_fault_scenarios_are_green_under_its_supervisor(
     else:
         assert heal["status"] == "passed", run.output()
     others = [(name, c["status"]) for name, c in cases.items() if c is not heal]
-    assert len(others) == 4 and all(status == "passed" for _, status in others), others
+    assert len(others) == 5 and all(status == "passed" for _, status in others), others
     calls = (tmp_path / "tools.log").read_text()
     # the kill was followed by the supervisor's stop, on the compute host, through ssh
     assert f"compute1 systemctl stop {PRESETS[deployment][0]}" in calls, calls
+    # the freeze went through the preset's own command, and its thaw came before the start
+    unit = PRESETS[deployment][0]
+    freeze, thaw = (("podman pause nova_compute", "podman unpause nova_compute") if deployment == "kolla"
+                    else (f"systemctl kill -s SIGSTOP {unit}", f"systemctl kill -s SIGCONT {unit}"))
+    lines = calls.splitlines()
+    frozen = lines.index(f"compute1 {freeze}")
+    thawed = lines.index(f"compute1 {thaw}", frozen)
+    assert f"compute1 systemctl start {unit}" in lines[thawed + 1:], calls
     assert_nothing_left(admin_conn, usages_before, run)
 
 
