@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from . import catalog, clouds_yaml, processes, supervisor, zygote
+from . import clouds_yaml, keystone_catalog, processes, supervisor, zygote
 from .binaries import require_all
 from .context import Ctx
 from .errors import CloudError
@@ -24,7 +24,7 @@ from .services.entry import Entry, Service, Step
 from .service_table import (INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, PROCESSES, SERVICE_USERS, TABLE,
                             service)
 from .state import ProcessRecord, State, exclusive
-from .timeline import Timeline
+from .startup_timeline import Timeline
 
 START_TIMEOUT = 120.0
 
@@ -194,7 +194,7 @@ class EmbeddedCloud:
             self.state.defects = wanted_defects
             self.state.nova_options = wanted_options
             self.state.stopped_on_purpose = []
-            for user in ("admin", catalog.MEMBER_USER, *SERVICE_USERS):
+            for user in ("admin", keystone_catalog.MEMBER_USER, *SERVICE_USERS):
                 self.state.password(user)
             self._choose_ports()
             self.state.save(self.layout)
