@@ -21,6 +21,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from acceptance import microversions
+
 
 class SettingsError(ValueError):
     """The suite was configured wrongly; the message says how to fix it."""
@@ -81,6 +83,9 @@ class SuiteSettings:
     # resolve() gives a real cloud nova's default.
     report_interval: float = EMBEDDED_REPORT_INTERVAL
     allow_foreign_servers: bool = False
+    # The highest compute microversion the suite may use, below the cloud's
+    # (Tempest's [compute] max_microversion): scenarios needing more are skipped.
+    compute_max_microversion: str | None = None
     run_dir: str = DEFAULT_RUN_DIR
     # The embedded cloud's run directory (-D embedded_cloud.run_dir=DIR);
     # None: $EMBEDDED_CLOUD_DIR, else the project's .run/cloud.
@@ -106,6 +111,7 @@ _TEXT_KEYS = (
     "restore_placement_path_command",
     "audit_command",
     "run_dir",
+    microversions.SETTING,
 )
 KNOWN_KEYS = tuple(sorted([*_TEXT_KEYS, *_TIMEOUT_KEYS, "timeout_scale", "report_interval",
                            "allow_foreign_servers"]))
@@ -182,6 +188,13 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
             f"target_host and other_host are both {target_host!r}; pass two different compute hosts"
         )
 
+    cap = text(microversions.SETTING)
+    if cap is not None and not microversions.is_microversion(cap):
+        raise SettingsError(
+            f"{microversions.SETTING}={cap!r} is not a microversion; pass e.g. "
+            f"-D {microversions.SETTING}=2.90 (major.minor)"
+        )
+
     return SuiteSettings(
         cloud=cloud,
         cloud_source=cloud_source,
@@ -199,6 +212,7 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         audit_command=_command_template("audit_command", text("audit_command"), placeholder="provider"),
         report_interval=report_interval,
         allow_foreign_servers=_flag("allow_foreign_servers", text("allow_foreign_servers")),
+        compute_max_microversion=cap,
         run_dir=text("run_dir") or DEFAULT_RUN_DIR,
         embedded_run_dir=text(EMBEDDED_RUN_DIR_KEY),
     )

@@ -64,7 +64,8 @@ def start(context, say) -> None:
         )
     except safety.StartError as error:
         fail_cleanly(str(error))
-    context.suite = suite = build(settings, cloud, control, net.ledger, net.prefix)
+    context.suite = suite = build(settings, cloud, control, net.ledger, net.prefix,
+                                  net.preflight.offered)
     hosts = suite.hosts
     if hosts.target and changes_a_host(context):
         try:
