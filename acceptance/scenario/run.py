@@ -3,19 +3,26 @@ log, the cloud (the embedded one started if chosen), the fault control, the
 safety net and the suite -- each chosen once.
 
 Every mistake found here is one line on stderr and exit code 2, before
-anything is created (``fail_cleanly``).
+anything is created (``stop``), and a JUnit file with one failing testcase
+named for the check, so CI always has a report to show.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 from pathlib import Path
+
+from behave.model_core import Status
 
 from acceptance.cloud import fault_control as faults
 from acceptance.cloud.connection import open_cloud
 from acceptance.safety import net as safety
-from acceptance.safety.preflight import fail_cleanly, needs_for
+from acceptance.safety.ledger import LedgerBusy
+from acceptance.safety.preflight import PreflightError, fail_cleanly, needs_for, one_line
+from acceptance.safety.restore import RecoveryError
 from acceptance.safety.safe_hosts import ForeignServersError
 from acceptance.scenario.suite import build, log_to_run_dir
 from acceptance.settings import EMBEDDED_RUN_DIR_KEY, SettingsError, resolve
@@ -24,6 +31,7 @@ from embedded_cloud.errors import CloudError
 from embedded_cloud.services.nova import SERVICE_DOWN_TIME, UPDATE_RESOURCES_INTERVAL
 from reports.junit import add_properties, report_files
 from reports.junit_skips import add_skip_messages
+from reports.junit_stops import write_stopped_run
 from reports.request_counts import junit_properties
 
 LOG = logging.getLogger("acceptance.run")
@@ -32,24 +40,26 @@ LOG = logging.getLogger("acceptance.run")
 def start(context, say) -> None:
     """Set ``context.safety`` and ``context.suite``, or exit 2 with one line."""
     config, runner = context.config, context._runner
+    forget_old_junit_reports(config)
+    context.selected = {scenario.name: scenario for scenario in selected(context)}
     try:
         settings = resolve(config.userdata, os.environ)
     except SettingsError as error:
-        fail_cleanly(str(error))
+        stop(config, "settings", error)
     try:
         log_path = log_to_run_dir(settings.run_dir)
     except OSError as error:
-        fail_cleanly(f"run_dir {settings.run_dir!r} cannot hold the suite's log and ledger "
-                     f"({error.strerror or error}); pass -D run_dir=<a writable directory>")
-    forget_old_junit_reports(config)
+        stop(config, "run_dir", f"run_dir {settings.run_dir!r} cannot hold the suite's log and ledger "
+                                f"({error.strerror or error}); pass -D run_dir=<a writable directory>")
     try:
         cloud = open_cloud(settings, say)
     except CloudError as error:
-        fail_cleanly(f"the embedded cloud did not start: {error}")
+        stop(config, "embedded cloud", f"the embedded cloud did not start: {error}")
     except OSError as error:
         # e.g. the run directory is a file or not writable
-        fail_cleanly(f"the embedded cloud cannot use its run directory ({error}); pass "
-                     f"-D {EMBEDDED_RUN_DIR_KEY}=<a writable directory> or set EMBEDDED_CLOUD_DIR")
+        stop(config, "embedded cloud",
+             f"the embedded cloud cannot use its run directory ({error}); pass "
+             f"-D {EMBEDDED_RUN_DIR_KEY}=<a writable directory> or set EMBEDDED_CLOUD_DIR")
     control = faults.choose(settings, cloud.embedded)
     try:
         # Preflight, the ledger, SIGINT/SIGTERM handling, and the replay of a
@@ -63,7 +73,7 @@ def start(context, say) -> None:
             report_paths=(config.junit_directory, *(output.name for output in config.outputs if output.name)),
         )
     except safety.StartError as error:
-        fail_cleanly(str(error))
+        stop(config, check_of(error), error)
     context.suite = suite = build(settings, cloud, control, net.ledger, net.prefix,
                                   net.preflight.offered)
     hosts = suite.hosts
@@ -71,13 +81,33 @@ def start(context, say) -> None:
         try:
             net.check_host_is_ours(suite.conn, hosts.target)
         except ForeignServersError as error:
-            fail_cleanly(str(error))
+            stop(config, "target host", error)
     say(
         f"suite run {suite.prefix}: cloud {cloud.name}, "
         f"target host {hosts.target or '-'}, other host {hosts.other or '-'}, "
         f"fault control {control.name}; request log {log_path}"
     )
     say(cloud_note(settings))
+
+
+def stop(config, check: str, message) -> None:
+    """End the run in before_all: the JUnit file CI reads (testcase
+    ``check``, failed with the one-line message), then one line and exit 2."""
+    if config.junit:
+        with contextlib.suppress(OSError):  # an unwritable directory must not hide the line
+            write_stopped_run(config.junit_directory, check, one_line(message))
+    fail_cleanly(str(message))
+
+
+def check_of(error: BaseException) -> str:
+    """The check a start-up error comes from, as its JUnit testcase is named."""
+    if isinstance(error, PreflightError):
+        return error.check
+    if isinstance(error, LedgerBusy):
+        return "ledger"
+    if isinstance(error, RecoveryError):
+        return "earlier run's ledger"
+    return "preflight"
 
 
 def cloud_note(settings) -> str:
@@ -92,12 +122,26 @@ def cloud_note(settings) -> str:
 
 def changes_a_host(context) -> bool:
     """Will a selected scenario stop, force down or disable the target host?"""
-    return any(
-        changes_host(scenario.effective_tags)
-        for feature in context._runner.features
-        for scenario in feature.walk_scenarios()
-        if scenario.should_run(context.config)
-    )
+    return any(changes_host(scenario.effective_tags) for scenario in selected(context))
+
+
+def selected(context) -> list:
+    """The scenarios this run's --tags/--name select (asked before they run:
+    behave's own skips change the answer)."""
+    return [scenario for feature in context._runner.features
+            for scenario in feature.walk_scenarios() if scenario.should_run(context.config)]
+
+
+def interrupted_reasons(context) -> dict[str, str]:
+    """Scenario name -> why it did not run, for the selected scenarios an
+    interrupt kept from running (behave reports them as skipped)."""
+    signum = context.safety.guard.signum
+    if signum is None:
+        return {}
+    why = f"not run: the run was interrupted ({signal.Signals(signum).name}) before this scenario"
+    return {name: why for name, scenario in context.selected.items()
+            if scenario.status in (Status.untested, Status.skipped)
+            and name not in context.suite.skip_reasons}
 
 
 def forget_old_junit_reports(config) -> None:
@@ -124,5 +168,6 @@ def finish(context) -> list[str]:
     # every file of this run exists.
     if context.config.junit:
         add_properties(context.config.junit_directory, context.suite.junit_properties)
-        add_skip_messages(context.config.junit_directory, context.suite.skip_reasons)
+        add_skip_messages(context.config.junit_directory,
+                          {**interrupted_reasons(context), **context.suite.skip_reasons})
     return problems
