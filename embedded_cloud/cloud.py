@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import signal
 import subprocess
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from . import catalog, clouds_yaml, processes, zygote
+from . import catalog, clouds_yaml, processes, releases, zygote
 from .binaries import require_all
 from .context import Ctx
 from .errors import CloudError
@@ -183,6 +184,8 @@ class EmbeddedCloud:
             self.state.defects = wanted_defects
             self.state.nova_options = wanted_options
             self.state.stopped_on_purpose = []
+            # The release whose interpreter runs this (the CLI chose it, releases/).
+            self.state.release = os.environ.get(releases.CURRENT) or self.state.release
             for user in ("admin", catalog.MEMBER_USER, *SERVICE_USERS):
                 self.state.password(user)
             self._choose_ports()

@@ -46,6 +46,8 @@ class State:
     image_id: str | None = None
     # services the fault controls stopped on purpose: not reported as dead
     stopped_on_purpose: list[str] = field(default_factory=list)
+    # the OpenStack release it runs (releases/); None: the newest
+    release: str | None = None
 
     def password(self, user: str) -> str:
         if user not in self.passwords:
