@@ -241,6 +241,11 @@ class EmbeddedCloud:
         self.timeline = Timeline()
         self._milestones = Milestones(self.timeline)
         self._started_now = []
+        if zygote.nova_major() < 34:
+            # openstacksdk up to 4.0 imports eventlet (through oslo.concurrency);
+            # imported first in a start-up thread, eventlet re-imports threading
+            # there and that thread's join never returns: import it here.
+            import openstack  # noqa: F401
         try:
             run_in_order(TABLE, functools.partial(self._start_entry, ctx, cold), self._milestones)
         finally:
