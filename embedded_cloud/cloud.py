@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import signal
 import subprocess
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from . import clouds_yaml, keystone_catalog, processes, supervisor, zygote
+from . import clouds_yaml, keystone_catalog, processes, releases, supervisor, zygote
 from .binaries import require_all
 from .context import Ctx
 from .errors import CloudError
@@ -194,6 +195,8 @@ class EmbeddedCloud:
             self.state.defects = wanted_defects
             self.state.nova_options = wanted_options
             self.state.stopped_on_purpose = []
+            # The release whose interpreter runs this (the CLI chose it, releases/).
+            self.state.release = os.environ.get(releases.CURRENT) or self.state.release
             for user in ("admin", keystone_catalog.MEMBER_USER, *SERVICE_USERS):
                 self.state.password(user)
             self._choose_ports()
@@ -250,6 +253,11 @@ class EmbeddedCloud:
         self.timeline = Timeline()
         self._milestones = Milestones(self.timeline)
         self._started_now = []
+        if zygote.nova_major() < 34:
+            # openstacksdk up to 4.0 imports eventlet (through oslo.concurrency);
+            # imported first in a start-up thread, eventlet re-imports threading
+            # there and that thread's join never returns: import it here.
+            import openstack  # noqa: F401
         try:
             run_in_order(TABLE, functools.partial(self._start_entry, ctx, cold), self._milestones)
         finally:

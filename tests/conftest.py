@@ -116,6 +116,8 @@ def pytest_xdist_make_scheduler(config, log):
 
     class OneWorkerPerCloud(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/releases/"):
+                return "releases"  # a cloud of an older release, of its own
             return "defects" if nodeid.startswith("tests/defects/") else "session-cloud"
 
     return OneWorkerPerCloud(config, log)

@@ -136,7 +136,7 @@ def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, 
     if runner is not None:
         redaction.redact_behave_output(runner)
 
-    result = check_access(connect, needs)
+    result = check_access(connect, needs, cap=settings.compute_max_microversion)
     conn = result.conn
     redaction.register_connection_secrets(conn)
     ledger = Ledger.open(settings.run_dir, cloud_key(conn), new_run_prefix())

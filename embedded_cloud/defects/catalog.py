@@ -45,7 +45,11 @@ def apply(name: str) -> None:
     # be imported and nova refuses to start). A second call is a no-op.
     from nova import monkey_patch
 
-    monkey_patch.patch(backend="threading")
+    # nova 33 on choose the backend here; before, importing the module
+    # patched eventlet already (nova-api is kept on threads by
+    # OS_NOVA_DISABLE_EVENTLET_PATCHING, services/nova.py).
+    if hasattr(monkey_patch, "patch"):
+        monkey_patch.patch(backend="threading")
     importlib.import_module(f"{__package__}.{defect.module}").inject()
 
 
