@@ -36,7 +36,8 @@ LOG = logging.getLogger("acceptance.run")
 VERIFY_TIMEOUT = 30.0  # seconds: three default report_intervals for a heartbeat
 
 # Every error begin() raises has a one-line message meant for fail_cleanly.
-StartError = (PreflightError, LedgerBusy, RecoveryError)
+# What begin() raises, each with its one line for the user.
+START_ERRORS = (PreflightError, LedgerBusy, RecoveryError)
 
 
 @dataclass
@@ -123,7 +124,7 @@ def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, 
           start_compute: StartCompute | None = None,
           restore_placement_path: Callable[[], None] | None = None,
           log: Callable[[str], None] = print, runner=None, report_paths: tuple[str, ...] = ()) -> SafetyNet:
-    """Everything before_all needs; raises one of ``StartError`` (one line each).
+    """Everything before_all needs; raises one of ``START_ERRORS`` (one line each).
 
     ``runner`` (``context._runner``) lets the formatters' output be scrubbed;
     ``report_paths`` (report files, or directories holding only reports) are

@@ -86,7 +86,7 @@ def start(context, say) -> None:
             log=say, runner=runner,
             report_paths=(config.junit_directory, *(output.name for output in config.outputs if output.name)),
         )
-    except safety.StartError as error:
+    except safety.START_ERRORS as error:
         stop(config, check_of(error), error)
     context.suite = suite = build(settings, cloud, control, net.ledger, net.prefix,
                                   net.preflight.offered, check_host=net.check_host_is_ours)
