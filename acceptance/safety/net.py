@@ -36,7 +36,6 @@ LOG = logging.getLogger("acceptance.run")
 VERIFY_TIMEOUT = 30.0  # seconds: three default report_intervals for a heartbeat
 
 # Every error begin() raises has a one-line message meant for fail_cleanly.
-# What begin() raises, each with its one line for the user.
 START_ERRORS = (PreflightError, LedgerBusy, RecoveryError)
 
 
