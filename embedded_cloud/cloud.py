@@ -1,6 +1,7 @@
 """Bring the embedded cloud up and down, report on it, and inject the faults the suite needs."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -47,7 +48,7 @@ class EmbeddedCloud:
         self._progress = progress or (lambda line: print(line, flush=True))
         self._started = time.monotonic()
         self._lock = threading.Lock()
-        self.state = State.load(self.layout)
+        self.reload()
         # The last start-up's steps (the benchmark prints its critical path).
         self.timeline = Timeline()
         # While `up` runs: its milestones (a wait gives up once another task
@@ -67,13 +68,20 @@ class EmbeddedCloud:
         """Another command (or process) may have changed the cloud since."""
         self.state = State.load(self.layout)
 
+    @contextlib.contextmanager
+    def locked(self):
+        """One command at a time on this cloud (state.exclusive), with its
+        state read afresh: every change to the cloud happens inside."""
+        with exclusive(self.layout):
+            self.reload()
+            yield self.state
+
     def is_running(self, name: str) -> bool:
         record = self.state.processes.get(name)
         return record is not None and processes.is_alive(_started(record))
 
     def status(self) -> list[ProcessStatus]:
-        # Another command (or process) may have restarted the cloud since.
-        self.state = State.load(self.layout)
+        self.reload()
         report = []
         supervised = self.state.compute_supervisor or supervisor.SUPERVISOR in self.state.processes
         for name in (*PROCESS_ORDER, *([supervisor.SUPERVISOR] if supervised else [])):
@@ -174,8 +182,7 @@ class EmbeddedCloud:
     def up(self, defects: dict[str, str] | None = None,
            nova_options: dict[str, dict[str, str]] | None = None) -> None:
         require_all()
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             # None keeps the defects in force: the suite's own `up()` must not undo
             # an `embedded-cloud up --defect ...` it is meant to be run against.
             wanted_defects = dict(self.state.defects if defects is None else defects)
@@ -296,8 +303,7 @@ class EmbeddedCloud:
 
     # ---------------------------------------------------------------- down
     def down(self) -> None:
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             self._stop_all()
             # Stopped, not dead: `status` says so, and no PID of them is kept.
             self.state.processes.clear()
@@ -321,8 +327,7 @@ class EmbeddedCloud:
         """Run the computes under ``policy_text`` ("always:11", "on-failure:2",
         "" for none) from now on; the cloud itself is not restarted."""
         text = str(supervisor.parse(policy_text) or "")
-        with exclusive(self.layout):
-            self.reload()
+        with self.locked():
             if text != self.state.compute_supervisor:
                 self._stop(supervisor.SUPERVISOR)
                 self.state.processes.pop(supervisor.SUPERVISOR, None)  # stopped, not dead
@@ -380,29 +385,25 @@ class EmbeddedCloud:
 
     def stop_compute(self, host: str) -> None:
         """The supervisor's stop (``systemctl stop``): it holds until a start."""
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             self._stop(self._compute_name(host), on_purpose=True, exit_cause=supervisor.STOP)
 
     def kill_compute(self, host: str) -> None:
         """SIGKILL: a crash, which a supervisor restarts."""
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             self._stop(self._compute_name(host), sig=signal.SIGKILL, on_purpose=True,
                        exit_cause=supervisor.KILL)
 
     def terminate_compute(self, host: str) -> None:
         """SIGTERM behind the supervisor's back (``docker stop`` under a
         unit): a clean exit, which ``Restart=always`` restarts."""
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             self._stop(self._compute_name(host), on_purpose=True, exit_cause=supervisor.TERMINATE)
 
     def restart_compute_unless_held(self, host: str) -> None:
         """The supervisor's restart: not if the compute runs again or was
         stopped through the supervisor meanwhile."""
-        with exclusive(self.layout):
-            self.reload()
+        with self.locked():
             name = self._compute_name(host)
             if self.is_running(name) or self.state.exits.get(name) == supervisor.STOP:
                 return
@@ -410,8 +411,7 @@ class EmbeddedCloud:
 
     def start_compute(self, host: str, timeout: float = 60.0) -> None:
         """Start a compute and return once it has sent a heartbeat (its start-up is done)."""
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             name = self._compute_name(host)
             if self.is_running(name) and name not in self.state.stopped_on_purpose:
                 self.say(name, "already running")
@@ -422,13 +422,11 @@ class EmbeddedCloud:
             self.restart([name], timeout=timeout)
 
     def cut_placement_path(self) -> None:
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             self._stop(placement.RELAY, on_purpose=True)
 
     def restore_placement_path(self) -> None:
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             if not self.is_running(placement.RELAY):
                 self.restart([placement.RELAY])
                 return
