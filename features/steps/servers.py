@@ -83,8 +83,10 @@ def note_if_local_delete(context, booted):
     host = getattr(server, "compute_host", None)
     if host is None or not leftover_guests.host_is_down(suite.compute.compute_service(host)):
         return
-    suite.local_deletes.setdefault(host, []).append(booted.name)
-    note(context, leftover_guests.note(host, booted.name, embedded=suite.settings.uses_embedded_cloud))
+    # By id too: each scenario's "doomed" has the same name, and a hypervisor knows the uuid.
+    named = f"{booted.name} {booted.id}"
+    suite.local_deletes.setdefault(host, []).append(named)
+    note(context, leftover_guests.note(host, named, embedded=suite.settings.uses_embedded_cloud))
 
 
 @then('the server "{label}" is gone')
