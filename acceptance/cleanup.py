@@ -1,11 +1,11 @@
-"""python -m acceptance.cleanup: put a cloud back after a run that could not
+"""suite-cleanup (python -m acceptance.cleanup): put a cloud back after a run that could not
 (SIGKILL, a machine crash, a restore that failed), by replaying its ledger.
 
-    python -m acceptance.cleanup                      the embedded cloud
-    python -m acceptance.cleanup --cloud mycloud      a clouds.yaml entry
-    python -m acceptance.cleanup --run-dir .run/suite --timeout 300
-    python -m acceptance.cleanup --dry-run            list what it would put back; change nothing
-    python -m acceptance.cleanup --sweep [--dry-run]  no ledger: find what runs left by their
+    suite-cleanup                      the embedded cloud
+    suite-cleanup --cloud mycloud      a clouds.yaml entry
+    suite-cleanup --run-dir .run/suite --timeout 300
+    suite-cleanup --dry-run            list what it would put back; change nothing
+    suite-cleanup --sweep [--dry-run]  no ledger: find what runs left by their
                                                       marks (acceptance.safety.sweep); admin only
 
 Exit status: 0 nothing left to undo, 1 problems remain (listed) -- with

@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
-from acceptance import deployments, faults
+from acceptance import deployments, faults, microversions
 
 
 class SettingsError(ValueError):
@@ -97,6 +97,9 @@ class SuiteSettings:
     why_no_cut: str | None = None
     # One line per command given explicitly over the preset's, said once at start.
     preset_notes: tuple[str, ...] = ()
+    # The highest compute microversion the suite may use, below the cloud's
+    # (Tempest's [compute] max_microversion): scenarios needing more are skipped.
+    compute_max_microversion: str | None = None
     run_dir: str = DEFAULT_RUN_DIR
     # The embedded cloud's run directory (-D embedded_cloud.run_dir=DIR);
     # None: $EMBEDDED_CLOUD_DIR, else the project's .run/cloud.
@@ -137,6 +140,7 @@ _TEXT_KEYS = (
     "ssh",
     "controller",
     "run_dir",
+    microversions.SETTING,
 )
 KNOWN_KEYS = tuple(sorted([*_TEXT_KEYS, *_TIMEOUT_KEYS, "timeout_scale", "report_interval",
                            "allow_foreign_servers"]))
@@ -215,6 +219,13 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
             f"target_host and other_host are both {target_host!r}; pass two different compute hosts"
         )
 
+    cap = text(microversions.SETTING)
+    if cap is not None and not microversions.is_microversion(cap):
+        raise SettingsError(
+            f"{microversions.SETTING}={cap!r} is not a microversion; pass e.g. "
+            f"-D {microversions.SETTING}=2.90 (major.minor)"
+        )
+
     return SuiteSettings(
         cloud=cloud,
         cloud_source=cloud_source,
@@ -235,6 +246,7 @@ def resolve(userdata: Mapping[str, str], environ: Mapping[str, str]) -> SuiteSet
         controller_probes=preset.commands.get("controller_probes", ()),
         why_no_cut=None if cut_command else preset.commands.get("why_no_cut"),
         preset_notes=tuple(preset.notes),
+        compute_max_microversion=cap,
         run_dir=text("run_dir") or DEFAULT_RUN_DIR,
         embedded_run_dir=text(EMBEDDED_RUN_DIR_KEY),
     )

@@ -2,10 +2,11 @@
 
 A tag can need something before each scenario (``skip_unless``: a reason
 to skip, never silently), more compute hosts from the preflight
-(``computes``), a compute microversion checked only when a scenario with the
-tag is selected (``compute_call``), or mark a scenario that takes its target
-host down or disables it (``changes_host``: that host must carry no foreign
-servers, and its usages are compared exactly).
+(``computes``), a compute microversion above the ones every scenario uses
+(``compute_call``: a scenario needing more than the run may use is skipped
+with its reason, Tempest's ``min_microversion``), or mark a scenario that
+takes its target host down or disables it (``changes_host``: that host must
+carry no foreign servers, and its usages are compared exactly).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class Tag:
     name: str
     skip_unless: Callable[[object], str | None] | None = None  # suite -> why it cannot run
     computes: int = 1  # enabled, up compute hosts the preflight asks for
-    compute_call: tuple[str, str] | None = None  # (microversion, what the suite does with it)
+    compute_call: tuple[str, str] | None = None  # (microversion, what it gives the scenario)
     changes_host: bool = False
 
 
@@ -60,9 +61,8 @@ TAGS: dict[str, Tag] = {tag.name: tag for tag in (
         skip_unless=lambda suite: suite.fault_control.missing(fault_control.CUT_PLACEMENT_PATH)),
     Tag("two-computes", skip_unless=lambda suite: suite.hosts.why_no_other, computes=2),
     Tag("live-host-delete", skip_unless=_soft_deletes),
-    Tag("evacuate", compute_call=(EVACUATE_MICROVERSION, "evacuate a server, which then arrives SHUTOFF")),
-    Tag("shelve", compute_call=(UNSHELVE_TO_HOST_MICROVERSION,
-                                "shelve a server and unshelve it onto a named host")),
+    Tag("evacuate", compute_call=(EVACUATE_MICROVERSION, "evacuate keeps the server stopped")),
+    Tag("unshelve-to-host", compute_call=(UNSHELVE_TO_HOST_MICROVERSION, "unshelve onto a named host")),
     Tag("changes-host", changes_host=True),
 )}
 
@@ -72,7 +72,11 @@ def unmet(suite, tags: Iterable[str]) -> str | None:
     met, else None."""
     tags = set(tags)
     for tag in TAGS.values():
-        reason = tag.skip_unless(suite) if tag.skip_unless and tag.name in tags else None
+        if tag.name not in tags:
+            continue
+        reason = tag.skip_unless(suite) if tag.skip_unless else None
+        if tag.compute_call and not reason:
+            reason = suite.microversions.why_not(*tag.compute_call)
         if reason:
             return f"@{tag.name}: {reason}"
     return None
@@ -85,9 +89,3 @@ def changes_host(tags: Iterable[str]) -> bool:
 
 def computes_needed(tags: Iterable[str]) -> int:
     return max((TAGS[tag].computes for tag in tags if tag in TAGS), default=1)
-
-
-def tagged_compute_calls(tags: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
-    """tag -> (microversion, what) of the tagged calls; of ``tags`` only, when given."""
-    return {tag.name: tag.compute_call for tag in TAGS.values()
-            if tag.compute_call and (tags is None or tag.name in tags)}

@@ -3,7 +3,7 @@
     python -m benchmarks [--run-dir DIR] [--keep]
 
 In one run: the embedded cloud's cold start (a fresh run directory, as
-embedded_cloud.benchmark measures it), one behave run of the whole suite on
+benchmarks.cloud_start measures it), one behave run of the whole suite on
 that cloud (each scenario's wall time, steps' time and request count, from
 its JUnit report), then -- with the cloud down, so it does not slow them --
 nova's in-process functional test for the same behaviour, each of its two
@@ -21,9 +21,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from benchmarks import nova_test, suite_timing
+from benchmarks import nova_functional, suite_timing
 from benchmarks.table import ColdStart, Measurements, lines
-from embedded_cloud.benchmark import timed_up
+from benchmarks.cloud_start import timed_up
 from embedded_cloud.cloud import EmbeddedCloud
 
 
@@ -57,8 +57,8 @@ def run(run_dir: Path | None, keep: bool) -> Measurements:
         if own_cloud:
             cloud.down()  # by the PIDs it recorded: only what this run started
     nova = {}
-    for test in nova_test.TESTS:
-        nova[test] = nova_test.time_test(test)
+    for test in nova_functional.TESTS:
+        nova[test] = nova_functional.time_test(test)
         _say(f"benchmark: nova {test} {nova[test].process_s:.1f} s")
     measurements = Measurements(os.cpu_count() or 0, load_start, os.getloadavg()[0],
                                 cold_start, suite, nova)

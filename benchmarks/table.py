@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmarks.nova_test import AFTER_RESTART, EVACUATE, FROM_API, UNSHELVE, NovaTiming
+from benchmarks.nova_functional import AFTER_RESTART, EVACUATE, FROM_API, UNSHELVE, NovaTiming
 from benchmarks.suite_timing import SuiteTiming
 
 # Which of nova's tests checks what a feature checks. nova's from_api test

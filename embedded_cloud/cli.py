@@ -1,6 +1,7 @@
 """embedded-cloud: bring up, inspect, fault and tear down the loopback OpenStack cloud.
 
-    embedded-cloud up [--defect SERVICE=NAME] [--nova-option SECTION.KEY=VALUE] [--no-schema-cache]
+    embedded-cloud up [--release 2024.1|...|2026.2] [--defect SERVICE=NAME]
+                      [--nova-option SECTION.KEY=VALUE] [--no-schema-cache]
                       [--compute-supervisor always:SECONDS|on-failure:SECONDS|none]
                                                  start (or find) the cloud
     embedded-cloud status                        one line per process; what the Neutron stand-in
@@ -31,6 +32,10 @@ def _parser() -> argparse.ArgumentParser:
                                           "or .run/cloud in the project)")
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start the cloud, or find it running")
+    up.add_argument("--release", metavar="RELEASE",
+                    help="the OpenStack release to run: 2024.1, 2024.2, 2025.1, 2025.2, 2026.1 or "
+                         "2026.2 (default: the newest, or the release the cloud in --run-dir runs); "
+                         "an older one is installed into a virtualenv of its own on first use")
     up.add_argument("--defect", action="append", default=[], metavar="SERVICE=NAME",
                     help="inject a named defect: SERVICE is nova-api, nova-compute (every "
                          "compute) or a compute host (see embedded_cloud/defects)")
@@ -148,13 +153,48 @@ def _usable_run_dir(run_dir) -> None:
                          f"{why}); pass --run-dir DIR or set EMBEDDED_CLOUD_DIR to a writable directory")
 
 
+def _in_release(args, argv: list[str]) -> None:
+    """Run this command in the Python of the cloud's release: every process
+    and every in-process import of nova, keystone, placement or glance is then
+    that release's. Returns when this interpreter is it; otherwise replaces
+    this process (installing the release's virtualenv first for `up`)."""
+    from . import releases
+    from .layout import Layout
+    from .state import State
+
+    layout = Layout.resolve(args.run_dir)
+    state = State.load(layout)
+    running = state.release if state.initialized else None
+    wanted = getattr(args, "release", None)
+    if wanted is not None and running is not None and wanted != running:
+        raise CloudError(f"the cloud in {layout.root} runs release {running}; to run {wanted}, "
+                         f"give it another --run-dir (or `embedded-cloud down` and remove {layout.root})")
+    release = releases.choose(wanted or running)
+    if releases.is_current(release):
+        os.environ[releases.CURRENT] = release.name
+        return
+    if args.command == "up":
+        python = releases.ensure(release, say=lambda line: print(line, file=sys.stderr, flush=True))
+    elif releases.installed(release):
+        python = releases.python_of(release)
+    else:
+        raise CloudError(f"release {release.name} is not installed; run embedded-cloud up --release {release.name}")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [releases.PROJECT, *filter(None, [os.environ.get("PYTHONPATH")])]))
+    env[releases.CURRENT] = release.name
+    sys.stdout.flush()
+    os.execve(python, [python, "-m", "embedded_cloud", *argv], env)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = _parser().parse_args(argv)
     from .cloud import EmbeddedCloud
 
     try:
         if args.command == "up":
             _usable_run_dir(args.run_dir)
+        _in_release(args, argv)
         cloud = EmbeddedCloud(args.run_dir)
         if args.command == "up" and args.keep_configuration:
             if args.defect or args.nova_option or args.compute_supervisor != "none":

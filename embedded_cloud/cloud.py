@@ -1,7 +1,9 @@
 """Bring the embedded cloud up and down, report on it, and inject the faults the suite needs."""
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import shutil
 import signal
 import subprocess
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from . import catalog, clouds_yaml, processes, supervisor, zygote
+from . import clouds_yaml, keystone_catalog, processes, releases, supervisor, zygote
 from .binaries import require_all
 from .context import Ctx
 from .errors import CloudError
@@ -24,7 +26,7 @@ from .services.entry import Entry, Service, Step
 from .service_table import (INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, PROCESSES, SERVICE_USERS, TABLE,
                             service)
 from .state import ProcessRecord, State, exclusive
-from .timeline import Timeline
+from .startup_timeline import Timeline
 
 START_TIMEOUT = 120.0
 # `embedded-cloud compute ACTION HOST` for the suite's faults, each published
@@ -51,7 +53,7 @@ class EmbeddedCloud:
         self._progress = progress or (lambda line: print(line, flush=True))
         self._started = time.monotonic()
         self._lock = threading.Lock()
-        self.state = State.load(self.layout)
+        self.reload()
         # The last start-up's steps (the benchmark prints its critical path).
         self.timeline = Timeline()
         # While `up` runs: its milestones (a wait gives up once another task
@@ -71,13 +73,20 @@ class EmbeddedCloud:
         """Another command (or process) may have changed the cloud since."""
         self.state = State.load(self.layout)
 
+    @contextlib.contextmanager
+    def locked(self):
+        """One command at a time on this cloud (state.exclusive), with its
+        state read afresh: every change to the cloud happens inside."""
+        with exclusive(self.layout):
+            self.reload()
+            yield self.state
+
     def is_running(self, name: str) -> bool:
         record = self.state.processes.get(name)
         return record is not None and processes.is_alive(_started(record))
 
     def status(self) -> list[ProcessStatus]:
-        # Another command (or process) may have restarted the cloud since.
-        self.state = State.load(self.layout)
+        self.reload()
         report = []
         supervised = self.state.compute_supervisor or supervisor.SUPERVISOR in self.state.processes
         for name in (*PROCESS_ORDER, *([supervisor.SUPERVISOR] if supervised else [])):
@@ -179,8 +188,7 @@ class EmbeddedCloud:
     def up(self, defects: dict[str, str] | None = None,
            nova_options: dict[str, dict[str, str]] | None = None) -> None:
         require_all()
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             # None keeps the defects in force: the suite's own `up()` must not undo
             # an `embedded-cloud up --defect ...` it is meant to be run against.
             wanted_defects = dict(self.state.defects if defects is None else defects)
@@ -200,7 +208,9 @@ class EmbeddedCloud:
             self.state.defects = wanted_defects
             self.state.nova_options = wanted_options
             self.state.stopped_on_purpose = []
-            for user in ("admin", catalog.MEMBER_USER, *SERVICE_USERS):
+            # The release whose interpreter runs this (the CLI chose it, releases/).
+            self.state.release = os.environ.get(releases.CURRENT) or self.state.release
+            for user in ("admin", keystone_catalog.MEMBER_USER, *SERVICE_USERS):
                 self.state.password(user)
             self._choose_ports()
             self.state.save(self.layout)
@@ -256,6 +266,11 @@ class EmbeddedCloud:
         self.timeline = Timeline()
         self._milestones = Milestones(self.timeline)
         self._started_now = []
+        if zygote.nova_major() < 34:
+            # openstacksdk up to 4.0 imports eventlet (through oslo.concurrency);
+            # imported first in a start-up thread, eventlet re-imports threading
+            # there and that thread's join never returns: import it here.
+            import openstack  # noqa: F401
         try:
             run_in_order(TABLE, functools.partial(self._start_entry, ctx, cold), self._milestones)
         finally:
@@ -294,8 +309,7 @@ class EmbeddedCloud:
 
     # ---------------------------------------------------------------- down
     def down(self) -> None:
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             self._stop_all()
             # Stopped, not dead: `status` says so, and no PID of them is kept.
             self.state.processes.clear()
@@ -319,8 +333,7 @@ class EmbeddedCloud:
         """Run the computes under ``policy_text`` ("always:11", "on-failure:2",
         "" for none) from now on; the cloud itself is not restarted."""
         text = str(supervisor.parse(policy_text) or "")
-        with exclusive(self.layout):
-            self.reload()
+        with self.locked():
             if text != self.state.compute_supervisor:
                 self._stop(supervisor.SUPERVISOR)
                 self.state.processes.pop(supervisor.SUPERVISOR, None)  # stopped, not dead
@@ -378,50 +391,44 @@ class EmbeddedCloud:
 
     def stop_compute(self, host: str) -> None:
         """The supervisor's stop (``systemctl stop``): it holds until a start."""
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             self._stop(self._compute_name(host), on_purpose=True, exit_cause=supervisor.STOP)
 
     def kill_compute(self, host: str) -> None:
         """SIGKILL: a crash, which a supervisor restarts."""
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             self._stop(self._compute_name(host), sig=signal.SIGKILL, on_purpose=True,
                        exit_cause=supervisor.KILL)
 
     def terminate_compute(self, host: str) -> None:
         """SIGTERM behind the supervisor's back (``docker stop`` under a
         unit): a clean exit, which ``Restart=always`` restarts."""
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             self._stop(self._compute_name(host), on_purpose=True, exit_cause=supervisor.TERMINATE)
 
     def freeze_compute(self, host: str) -> None:
         """SIGSTOP (``systemctl kill -s SIGSTOP``, ``docker pause``): the
         process stays, so no supervisor restarts it, and sends no heartbeat."""
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked() as state:
             name = self._compute_name(host)
             if not self.is_running(name):
                 raise CloudError(f"{name} is not running: there is nothing to freeze; "
                                  f"start it with `embedded-cloud compute start {host}`")
-            processes.signal_group(_started(self.state.processes[name]), signal.SIGSTOP)
+            processes.signal_group(_started(state.processes[name]), signal.SIGSTOP)
             self.say(name, "frozen (SIGSTOP)")
 
     def thaw_compute(self, host: str) -> None:
         """SIGCONT: a frozen compute runs on; anything else is left as it is."""
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked() as state:
             name = self._compute_name(host)
             if self.is_running(name):
-                processes.signal_group(_started(self.state.processes[name]), signal.SIGCONT)
+                processes.signal_group(_started(state.processes[name]), signal.SIGCONT)
                 self.say(name, "thawed (SIGCONT)")
 
     def restart_compute_unless_held(self, host: str) -> None:
         """The supervisor's restart: not if the compute runs again or was
         stopped through the supervisor meanwhile."""
-        with exclusive(self.layout):
-            self.reload()
+        with self.locked():
             name = self._compute_name(host)
             if self.is_running(name) or self.state.exits.get(name) == supervisor.STOP:
                 return
@@ -429,8 +436,7 @@ class EmbeddedCloud:
 
     def start_compute(self, host: str, timeout: float = 60.0) -> None:
         """Start a compute and return once it has sent a heartbeat (its start-up is done)."""
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             name = self._compute_name(host)
             if self.is_running(name) and name not in self.state.stopped_on_purpose:
                 self.say(name, "already running")
@@ -441,13 +447,11 @@ class EmbeddedCloud:
             self.restart([name], timeout=timeout)
 
     def cut_placement_path(self) -> None:
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             self._stop(placement.RELAY, on_purpose=True)
 
     def restore_placement_path(self) -> None:
-        with exclusive(self.layout):
-            self.state = State.load(self.layout)
+        with self.locked():
             if not self.is_running(placement.RELAY):
                 self.restart([placement.RELAY])
                 return

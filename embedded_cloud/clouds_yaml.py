@@ -1,7 +1,7 @@
 """clouds.yaml for the running cloud: usable unchanged by openstacksdk and the openstack CLI."""
 from __future__ import annotations
 
-from .catalog import MEMBER_PROJECT, MEMBER_USER
+from .keystone_catalog import MEMBER_PROJECT, MEMBER_USER
 from .context import REGION, Ctx
 from .services import keystone
 from .services.entry import Step

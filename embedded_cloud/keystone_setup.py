@@ -1,6 +1,6 @@
 """Set Keystone up for a cold start: what `keystone-manage db_sync` and
 `keystone-manage bootstrap` do, then the cloud's roles, projects, users, role
-assignments, services and endpoints (catalog.py's plan).
+assignments, services and endpoints (keystone_catalog.py's plan).
 
 It runs in keystone's own server process, as a fork made after keystone is
 imported and before its application is built (`run_pending`, called by
@@ -8,7 +8,7 @@ embedded_cloud/wsgi/keystone.py when services/keystone.py's cold-start
 initialisation left its SETUP_PENDING file): keystone is imported once for the
 set-up and the server, and the fork keeps the set-up's configuration and
 managers out of the server's own. The same managers the API and
-keystone-manage call write the database directly; catalog.ensure_catalog
+keystone-manage call write the database directly; keystone_catalog.ensure_catalog
 still runs after the server answers (warm starts move ports) and on a cold
 start finds everything and only lists.
 
@@ -28,7 +28,7 @@ import traceback
 import uuid
 from pathlib import Path
 
-from embedded_cloud import catalog, schema_cache, service_table
+from embedded_cloud import keystone_catalog, schema_cache, service_table
 from embedded_cloud.confinement import confine
 from embedded_cloud.context import REGION, Ctx
 from embedded_cloud.layout import Layout
@@ -121,17 +121,17 @@ def _setup(config_args: list[str]) -> int:
 
 
 def _catalog(ctx, providers, domain_id: str) -> None:
-    """What catalog.ensure_catalog creates on a fresh Keystone, through the managers."""
-    # bootstrap made the roles (catalog.ROLES among them).
+    """What keystone_catalog.ensure_catalog creates on a fresh Keystone, through the managers."""
+    # bootstrap made the roles (keystone_catalog.ROLES among them).
     roles = {role["name"]: role["id"] for role in providers.role_api.list_roles()}
     projects = {}
-    for name in catalog.PROJECTS:
+    for name in keystone_catalog.PROJECTS:
         project_id = _id()
         providers.resource_api.create_project(project_id, {
             "id": project_id, "name": name, "domain_id": domain_id, "enabled": True,
             "description": ""})
         projects[name] = project_id
-    for name, project, role_names in catalog.users(service_table.SERVICE_USERS):
+    for name, project, role_names in keystone_catalog.users(service_table.SERVICE_USERS):
         user = providers.identity_api.create_user({
             "name": name, "domain_id": domain_id, "enabled": True,
             "password": ctx.state.password(name), "default_project_id": projects[project]})

@@ -37,9 +37,14 @@ def launch_argv(prog: str, entry: str, *args: str, no_fork: bool = False) -> lis
 
 
 def _serve_without_fork() -> None:
+    import inspect
+
     import nova.service
 
-    nova.service.serve = functools.partial(nova.service.serve, no_fork=True)
+    # Before nova's threading mode (nova 33, 2026.1) serve() has no
+    # no_fork: oslo.service's eventlet launcher forks no worker for workers=1.
+    if "no_fork" in inspect.signature(nova.service.serve).parameters:
+        nova.service.serve = functools.partial(nova.service.serve, no_fork=True)
 
 
 def _report_at_once() -> None:
@@ -66,6 +71,8 @@ def _stop_promptly() -> None:
     # Both are module constants read on every wait, not options.
     from futurist import _thread
     from oslo_messaging._drivers import amqpdriver
+    # impl_rabbit bounds an option by the constant as it is imported: first.
+    from oslo_messaging._drivers import impl_rabbit  # noqa: F401
 
     amqpdriver.ACK_REQUEUE_EVERY_SECONDS_MAX = STOP_POLL_SECONDS
     _thread.ThreadWorker.MAX_IDLE_FOR = STOP_POLL_SECONDS

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_RUN_DIR = PROJECT_ROOT / ".run" / "cloud"
+DEFAULT_CLOUD_DIR = PROJECT_ROOT / ".run" / "cloud"
 
 
 def venv_prefix() -> Path:
@@ -25,7 +25,7 @@ class Layout:
 
     @classmethod
     def resolve(cls, run_dir: str | os.PathLike | None = None) -> "Layout":
-        chosen = run_dir or os.environ.get("EMBEDDED_CLOUD_DIR") or DEFAULT_RUN_DIR
+        chosen = run_dir or os.environ.get("EMBEDDED_CLOUD_DIR") or DEFAULT_CLOUD_DIR
         return cls(Path(chosen).expanduser().resolve())
 
     @property

@@ -13,7 +13,7 @@ its one line here.
 """
 from __future__ import annotations
 
-from . import catalog, clouds_yaml
+from . import clouds_yaml, keystone_catalog
 from .admin import admin_connection
 from .context import Ctx
 from .services import glance, keystone, mariadb, neutron_standin, nova, placement, rabbitmq
@@ -27,7 +27,7 @@ def endpoints(ctx: Ctx) -> dict[str, tuple[str, str]]:
 
 
 def _register(ctx: Ctx) -> None:
-    catalog.ensure_catalog(ctx, admin_connection(ctx), endpoints(ctx), SERVICE_USERS)
+    keystone_catalog.ensure_catalog(ctx, admin_connection(ctx), endpoints(ctx), SERVICE_USERS)
 
 
 def _create_databases(ctx: Ctx) -> None:
@@ -46,7 +46,7 @@ TABLE: tuple[Entry, ...] = (
     keystone.SERVICE, keystone.SCHEMA_REPORTED, CATALOG, clouds_yaml.WRITTEN,
     neutron_standin.SERVICE,
     placement.SERVICE, placement.RELAY_SERVICE,
-    glance.SERVICE, catalog.IMAGE,
+    glance.SERVICE, keystone_catalog.IMAGE,
     nova.SCHEMAS_LOADED, nova.DATABASES, nova.ZYGOTE_SERVICE,
     nova.CONDUCTOR_SERVICE, nova.SCHEDULER_SERVICE,
     nova.API_SERVICE, *nova.COMPUTE_SERVICES,

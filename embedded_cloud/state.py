@@ -50,6 +50,8 @@ class State:
     compute_supervisor: str = ""
     # compute process -> how it last went down: stop, kill or terminate (supervisor.py)
     exits: dict[str, str] = field(default_factory=dict)
+    # the OpenStack release it runs (releases/); None: the newest
+    release: str | None = None
 
     def password(self, user: str) -> str:
         if user not in self.passwords:

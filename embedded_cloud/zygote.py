@@ -295,7 +295,7 @@ def serve(socket_path: Path) -> None:
     server.bind(str(socket_path))
     os.chmod(socket_path, 0o600)
     server.listen(8)
-    print(f"zygote: nova imported, serving on {socket_path}", flush=True)
+    print(f"zygote: serving on {socket_path}", flush=True)
     while True:
         conn, _ = server.accept()
         with conn:
@@ -319,12 +319,35 @@ def main() -> None:
     confine()
     # nova's monkey_patch, run by the entry modules' import, reads these.
     sys.argv = ["nova-zygote", *config_args]
-    for module in PRELOAD:
-        importlib.import_module(module)
-    from nova import objects
+    if preloads():
+        for module in PRELOAD:
+            importlib.import_module(module)
+        from nova import objects
 
-    objects.register_all()  # imports every object module; each service calls it again
+        objects.register_all()  # imports every object module; each service calls it again
+    else:
+        print(f"zygote: nova {_nova_version()} imported by each fork (eventlet)", flush=True)
     serve(Path(socket_path))
+
+
+def _nova_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("nova")
+
+
+def nova_major() -> int:
+    """nova's major version: 29 is 2024.1, 34 is 2026.2."""
+    return int(_nova_version().split(".")[0])
+
+
+def preloads() -> bool:
+    """Import nova before forking only where every service runs on threads
+    (nova 34, 2026.2). Up to 2025.1 importing nova.cmd patches eventlet,
+    whose hub a fork would share with the zygote, and in 2026.1 compute and
+    scheduler loaded in one process raise BackendAlreadySelected: there each
+    fork, a bare interpreter, imports nova itself, as a process of its own would."""
+    return nova_major() >= 34
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-@admin @changes-host @shelve
+@admin @changes-host
 Feature: A shelved server holds nothing, and unshelving it off a dead host claims only the new one
   Shelving a server stops it; with nova's default `shelved_offload_time = 0`
   its compute host offloads it at once: the server is SHELVED_OFFLOADED, on
@@ -6,9 +6,9 @@ Feature: A shelved server holds nothing, and unshelving it off a dead host claim
   shelved servers on their host (`shelved_offload_time` -1 or > 0) leaves it
   SHELVED; there the suite offloads it itself (`shelveOffload`) and says so. Deleting it then
   needs no compute host: nova-api deletes it itself. Unshelving it chooses a
-  host afresh -- the suite names the other host (compute microversion 2.91)
-  while the original one is down -- and claims the flavor there, and only
-  there.
+  host afresh -- the suite names the other host (compute microversion 2.91,
+  so only that scenario needs it) while the original one is down -- and
+  claims the flavor there, and only there.
 
   Background:
     Given a target host the suite may take down
@@ -32,7 +32,7 @@ Feature: A shelved server holds nothing, and unshelving it off a dead host claim
     And at once, the server "shelved" holds no allocations
     And at once, the usages of the target host are back to the baseline
 
-  @fault-control @two-computes
+  @fault-control @two-computes @unshelve-to-host
   Scenario: Unshelving onto the other host while the original host is down claims exactly the flavor there
     Given the server "shelved" is ACTIVE on the target host
     When the server "shelved" is shelved and offloaded

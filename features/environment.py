@@ -7,12 +7,16 @@ import sys
 from behave.step_registry import registry
 
 from acceptance.safety.restore import CleanupError
-from acceptance.scenario import run
+from acceptance.scenario import run, step_types
 from acceptance.scenario.step_support import attach_timeline, faults_must_hold
 from acceptance.scenario.world import World
 from acceptance.tags import unmet
 
 LOG = logging.getLogger("acceptance.run")
+
+# The parse types of the step texts ({role:HostRole}, {outage:Outage}),
+# registered once: behave loads this file before the step modules.
+step_types.register()
 
 
 def say(line):

@@ -8,7 +8,7 @@ this module turns it into HTML once the report is written.
 import json
 
 from reports.html_kit import escape
-from reports.timeline_svg import timeline_svg
+from reports.usage_chart_svg import usage_chart_svg
 
 #: Placement resource usages sampled at several moments of a scenario.
 PLACEMENT_USAGES = "application/vnd.placement-usages+json"
@@ -75,7 +75,7 @@ def _render_usage_timeline(mime_type, payload):
     rows = usages["rows"]
     if not isinstance(rows, dict):
         raise TypeError("'rows' must map a resource name to its values")
-    svg = timeline_svg([str(c) for c in usages["columns"]], rows, usages.get("events") or [])
+    svg = usage_chart_svg([str(c) for c in usages["columns"]], rows, usages.get("events") or [])
     if not svg:
         return ""
     title = usages.get("title")

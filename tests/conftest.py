@@ -15,7 +15,7 @@ import pytest
 from openstack.config import loader
 
 from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
-from embedded_cloud.layout import DEFAULT_RUN_DIR
+from embedded_cloud.layout import DEFAULT_CLOUD_DIR
 
 PROJECT = Path(__file__).resolve().parents[1]
 # TEST_CLOUD_DIR: another directory, so that two pytest sessions on one
@@ -49,7 +49,7 @@ def standin_run_dirs() -> list[Path]:
     """The clouds a test may use: the session's and those the tests start in .run/ (not
     the user's own .run/cloud, nor the defect tests', which override this fixture)."""
     others = (PROJECT / ".run").glob("*") if (PROJECT / ".run").is_dir() else []
-    skipped = {DEFAULT_RUN_DIR, DEFECTS_CLOUD_DIR}
+    skipped = {DEFAULT_CLOUD_DIR, DEFECTS_CLOUD_DIR}
     return sorted({SESSION_CLOUD_DIR, *(d for d in others if d.is_dir() and d not in skipped)})
 
 
@@ -116,6 +116,8 @@ def pytest_xdist_make_scheduler(config, log):
 
     class OneWorkerPerCloud(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/releases/"):
+                return "releases"  # a cloud of an older release, of its own
             return "defects" if nodeid.startswith("tests/defects/") else "session-cloud"
 
     return OneWorkerPerCloud(config, log)

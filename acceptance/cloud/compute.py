@@ -22,8 +22,11 @@ def soft_delete_message(server) -> str:
 # Server moves are asked for at a fixed microversion, not the negotiated one,
 # because the outcome depends on it: from 2.95 an evacuated server arrives
 # SHUTOFF (below, ACTIVE); 2.91 lets an admin unshelve onto a named host.
+# Shelving has no microversion of its own (nova's shelve action is in 2.1),
+# so a cloud without 2.91 still runs the scenarios that only shelve.
 EVACUATE_MICROVERSION = "2.95"
 UNSHELVE_TO_HOST_MICROVERSION = "2.91"
+SHELVE_MICROVERSION = "2.1"
 EVACUATION = "evacuation"  # a migration's migration_type
 
 
@@ -87,7 +90,7 @@ class ComputeClient:
         self._action(server_id, {"evacuate": {"host": host}}, EVACUATE_MICROVERSION)
 
     def shelve(self, server_id: str) -> None:
-        self._action(server_id, {"shelve": None}, UNSHELVE_TO_HOST_MICROVERSION)
+        self._action(server_id, {"shelve": None}, SHELVE_MICROVERSION)
 
     def shelve_offload(self, server_id: str) -> bool:
         """Offload a SHELVED server (admin, ``shelveOffload``); False when nova

@@ -11,7 +11,7 @@ writes its own record cannot split another one; a crash can still leave a
 truncated last line, which is skipped when reading.
 
 While a ledger is open it holds an exclusive ``flock`` on a lock file, so
-two runs (or a run and ``python -m acceptance.cleanup``) never replay the
+two runs (or a run and ``suite-cleanup``) never replay the
 same ledger at once. The kernel drops the lock when the holder dies, even
 by SIGKILL.
 """
@@ -144,7 +144,7 @@ class Ledger:
             os.close(lock_fd)
             raise LedgerBusy(
                 f"another run{holder} is using the ledger {path} for this cloud; "
-                "wait for it to finish, or stop it and run python -m acceptance.cleanup"
+                "wait for it to finish, or stop it and run suite-cleanup"
             ) from None
         os.ftruncate(lock_fd, 0)
         os.write(lock_fd, str(os.getpid()).encode())

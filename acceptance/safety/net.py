@@ -37,7 +37,7 @@ LOG = logging.getLogger("acceptance.run")
 VERIFY_TIMEOUT = 30.0  # seconds: three default report_intervals for a heartbeat
 
 # Every error begin() raises has a one-line message meant for fail_cleanly.
-StartError = (PreflightError, LedgerBusy, RecoveryError)
+START_ERRORS = (PreflightError, LedgerBusy, RecoveryError)
 
 
 @dataclass
@@ -125,7 +125,7 @@ def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, 
           start_compute: StartCompute | None = None, undo_fault: UndoFault | None = None,
           restore_placement_path: Callable[[], None] | None = None,
           log: Callable[[str], None] = print, runner=None, report_paths: tuple[str, ...] = ()) -> SafetyNet:
-    """Everything before_all needs; raises one of ``StartError`` (one line each).
+    """Everything before_all needs; raises one of ``START_ERRORS`` (one line each).
 
     ``runner`` (``context._runner``) lets the formatters' output be scrubbed;
     ``report_paths`` (report files, or directories holding only reports) are
@@ -138,7 +138,7 @@ def begin(connect: Callable[[], object], settings: SuiteSettings, needs: Needs, 
     if runner is not None:
         redaction.redact_behave_output(runner)
 
-    result = check_access(connect, needs)
+    result = check_access(connect, needs, cap=settings.compute_max_microversion)
     conn = result.conn
     redaction.register_connection_secrets(conn)
     ledger = Ledger.open(settings.run_dir, cloud_key(conn), new_run_prefix())

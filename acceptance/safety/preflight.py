@@ -4,8 +4,9 @@ cloud can run the scenarios selected.
 Two halves, so the run can replay an earlier run's ledger in between (a
 host left forced down by a crashed run must not fail the capacity check):
 
-* ``check_access`` -- credentials, admin rights, compute and Placement
-  microversions;
+* ``check_access`` -- credentials, admin rights, the compute microversions
+  every scenario needs and Placement's (a scenario needing more is skipped
+  by its tag, not here: ``acceptance/microversions.py``);
 * ``check_resources`` -- enough enabled, up computes with room, and the
   image, flavor and hosts named in userdata exist.
 
@@ -26,13 +27,15 @@ from dataclasses import dataclass, field
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
+from acceptance.microversions import SETTING as CAP_SETTING
+from acceptance.microversions import Offered, version_key
 from acceptance.redaction import scrub
 from acceptance.settings import SuiteSettings
-from acceptance.tags import computes_needed, tagged_compute_calls
+from acceptance.tags import computes_needed
 
 PREFLIGHT_EXIT = 2
 
-# The compute calls the suite makes, and the microversion each needs.
+# The compute calls every scenario makes, and the microversion each needs.
 COMPUTE_CALLS = {
     "2.37": "boot a server with networks='none'",
     "2.53": "address compute services by UUID (force down, disable)",
@@ -45,6 +48,11 @@ DEFAULT_ROOM = {"VCPU": 1, "MEMORY_MB": 128, "DISK_GB": 1}  # the suite's own te
 class PreflightError(Exception):
     """The cloud cannot run the selected scenarios; the message says why and what to do."""
 
+    check = "preflight"  # which check failed: the JUnit testcase of a stopped run
+
+
+ACCESS_CHECK, RESOURCES_CHECK = "cloud access", "cloud resources"
+
 
 @dataclass(frozen=True)
 class Needs:
@@ -52,7 +60,7 @@ class Needs:
 
     scenarios: int = 1
     computes: int = 1  # enabled, up, with room for one server each
-    compute_calls: tuple[str, ...] = tuple(COMPUTE_CALLS)  # microversions used
+    compute_calls: tuple[str, ...] = tuple(COMPUTE_CALLS)  # microversions every scenario uses
     placement_microversion: str = PLACEMENT_MICROVERSION
     room: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_ROOM))  # per server
 
@@ -63,6 +71,7 @@ class Preflight:
 
     conn: object
     compute_max: str = ""
+    offered: Offered | None = None  # what the run may use: compute_max, or the cap below it
     placement_max: str = ""
     usable_hosts: list[str] = field(default_factory=list)
     image_id: str | None = None
@@ -77,29 +86,22 @@ def needs_for(features: Iterable, config, *, room: dict[str, int] | None = None)
     selected = [scenario for feature in features for scenario in feature.walk_scenarios()
                 if scenario.should_run(config)]
     tags = {tag for scenario in selected for tag in scenario.effective_tags}
-    calls = tuple(COMPUTE_CALLS) + tuple(version for version, _ in tagged_compute_calls(tags).values())
     return Needs(scenarios=len(selected), computes=computes_needed(tags) if selected else 0,
-                 compute_calls=calls, room=dict(room or DEFAULT_ROOM))
-
-
-def _what_needs(version: str) -> str:
-    """What the suite does with ``version``, and how to run without it if only some scenarios need it."""
-    for tag, (tagged, what) in tagged_compute_calls().items():
-        if tagged == version:
-            return f"{what} (scenarios tagged @{tag}; leave them out with --tags='not @{tag}')"
-    return COMPUTE_CALLS.get(version, "make its calls")
+                 room=dict(room or DEFAULT_ROOM))
 
 
 def run_preflight(conn_factory: Callable[[], object], settings: SuiteSettings,
                   needs: Needs) -> Preflight:
-    result = check_access(conn_factory, needs)
+    result = check_access(conn_factory, needs, cap=settings.compute_max_microversion)
     check_resources(result, settings, needs)
     return result
 
 
 # ---------------------------------------------------------------- access
-def check_access(conn_factory: Callable[[], object], needs: Needs) -> Preflight:
-    with _quiet_client_logs(), _explained():
+def check_access(conn_factory: Callable[[], object], needs: Needs, *,
+                 cap: str | None = None) -> Preflight:
+    """``cap``: the highest compute microversion the run may use (the setting)."""
+    with _quiet_client_logs(), _explained(ACCESS_CHECK):
         conn = conn_factory()
         conn.authorize()
         compute_max = _max_microversion(conn.compute, "compute")
@@ -111,19 +113,22 @@ def check_access(conn_factory: Callable[[], object], needs: Needs) -> Preflight:
                 f"{user} may not list compute services (HTTP 403): the suite needs an admin "
                 "user; use a cloud entry whose user has the admin role, e.g. -D cloud=<admin cloud>"
             ) from None
-        for version in sorted(needs.compute_calls, key=_version_key):
-            if _version_key(compute_max) < _version_key(version):
+        offered = Offered(compute_max, cap)
+        for version in sorted(needs.compute_calls, key=version_key):
+            if not offered.allows(version):
                 raise PreflightError(
-                    f"the compute API goes up to microversion {compute_max}, but the suite needs "
-                    f"{version} to {_what_needs(version)}; run the suite against a newer nova"
+                    f"every scenario needs compute microversion {version} to "
+                    f"{COMPUTE_CALLS.get(version, 'make its calls')}, but {offered.offers()}; "
+                    + (f"raise -D {CAP_SETTING}" if offered.highest != compute_max
+                       else "run the suite against a newer nova")
                 )
         placement_max = _placement_max(conn)
-        if _version_key(placement_max) < _version_key(needs.placement_microversion):
+        if version_key(placement_max) < version_key(needs.placement_microversion):
             raise PreflightError(
                 f"Placement goes up to microversion {placement_max}, but the suite uses "
                 f"{needs.placement_microversion}; run the suite against a newer Placement"
             )
-    return Preflight(conn=conn, compute_max=compute_max, placement_max=placement_max)
+    return Preflight(conn=conn, compute_max=compute_max, offered=offered, placement_max=placement_max)
 
 
 def _max_microversion(proxy, service: str) -> str:
@@ -148,15 +153,10 @@ def _placement_max(conn) -> str:
         ) from None
 
 
-def _version_key(version: str) -> tuple[int, int]:
-    major, _, minor = version.partition(".")
-    return int(major), int(minor or 0)
-
-
 # ------------------------------------------------------------- resources
 def check_resources(result: Preflight, settings: SuiteSettings, needs: Needs) -> None:
     conn = result.conn
-    with _quiet_client_logs(), _explained():
+    with _quiet_client_logs(), _explained(RESOURCES_CHECK):
         if settings.image:
             result.image_id = _image(conn, settings.image)
         elif not settings.uses_embedded_cloud:
@@ -287,22 +287,28 @@ def _room_text(room: dict[str, int]) -> str:
 
 # ---------------------------------------------------------------- errors
 @contextlib.contextmanager
-def _explained() -> Iterator[None]:
-    """Turn client exceptions into one-line PreflightErrors."""
+def _explained(check: str) -> Iterator[None]:
+    """Turn client exceptions into one-line PreflightErrors of ``check``."""
     try:
         yield
-    except PreflightError:
+    except PreflightError as error:
+        error.check = check
         raise
     except (sdk_exceptions.SDKException, ksa_exceptions.ClientException) as error:
-        raise PreflightError(explain(error)) from None
+        raise _of(check, explain(error)) from None
     except Exception as error:
         # keystoneauth raises a bare Exception for a missing password
         # ("password is a required attribute"); anything else is a bug of ours.
         if type(error) is not Exception:
             raise
-        raise PreflightError(
-            f"the cloud configuration is incomplete ({_cause(error)}); fix clouds.yaml or OS_*"
-        ) from None
+        raise _of(check, f"the cloud configuration is incomplete ({_cause(error)}); "
+                         "fix clouds.yaml or OS_*") from None
+
+
+def _of(check: str, message: str) -> PreflightError:
+    error = PreflightError(message)
+    error.check = check
+    return error
 
 
 def explain(error: BaseException) -> str:
@@ -364,6 +370,11 @@ def _quiet_client_logs() -> Iterator[None]:
             logger.setLevel(level)
 
 
+def one_line(message: object) -> str:
+    """``message`` on one line, secrets masked: for the console and a stopped run's JUnit file."""
+    return " ".join(scrub(str(message)).split())
+
+
 def fail_cleanly(message: str, *, status: int = PREFLIGHT_EXIT) -> None:
     """End the run now: one line on stderr, exit ``status``, no traceback.
 
@@ -372,7 +383,7 @@ def fail_cleanly(message: str, *, status: int = PREFLIGHT_EXIT) -> None:
     status 2. Nothing has been created yet, so there is nothing to undo;
     formatters have written nothing worth keeping.
     """
-    line = "preflight: " + " ".join(scrub(str(message)).split())
+    line = "preflight: " + one_line(message)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()

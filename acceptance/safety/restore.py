@@ -247,7 +247,7 @@ def put_back_service(conn, change: ServiceChange, *, start: bool, start_compute:
     if start:
         if start_compute is None:
             raise NotPutBack(f"nova-compute on {change.host} was stopped by the suite and nothing "
-                             "here can start it; start it by hand, then run python -m acceptance.cleanup")
+                             "here can start it; start it by hand, then run suite-cleanup")
         previous = compute.compute_service(change.host).updated_at
         log(f"restore: making sure nova-compute runs on {change.host}")
         _undo_then_start(change.host, undo, undo_fault, start_compute, log)
@@ -264,7 +264,7 @@ def put_back_service(conn, change: ServiceChange, *, start: bool, start_compute:
                 raise NotPutBack(
                     f"{label}: nova-compute sent no heartbeat in {timeout:g} s, so it is left "
                     f"forced_down={bool(service.is_forced_down)}; start nova-compute there, "
-                    "then run python -m acceptance.cleanup")
+                    "then run suite-cleanup")
             unforce(conn, change.service_id, change.host, timeout)
         log(f"restore: {label} forced_down set back to {forced_down}")
     if must_run:
@@ -273,7 +273,7 @@ def put_back_service(conn, change: ServiceChange, *, start: bool, start_compute:
         except WaitTimeout as error:
             state = getattr(error.last_value, "state", "unknown")
             raise NotPutBack(f"{label} is {state}, not up, {timeout:g} s after it was put back; "
-                             "check nova-compute there, then run python -m acceptance.cleanup") from None
+                             "check nova-compute there, then run suite-cleanup") from None
         log(f"restore: {label} is up")
     if (service.status, service.disabled_reason) != (
             status_attrs["status"], status_attrs.get("disabled_reason", service.disabled_reason)):
@@ -342,7 +342,7 @@ def _start_only(ledger: Ledger, host: str, log: Log, start_compute: StartCompute
                 undo: list[Fault] = (), undo_fault: UndoFault | None = None) -> list[str]:
     if start_compute is None:
         return [f"nova-compute on {host} was stopped by the suite and nothing here can "
-                "start it; start it by hand, then run python -m acceptance.cleanup"]
+                "start it; start it by hand, then run suite-cleanup"]
     log(f"restore: making sure nova-compute runs on {host}")
     try:
         _undo_then_start(host, undo, undo_fault, start_compute, log)
@@ -434,7 +434,7 @@ def recover_earlier_run(conn, ledger: Ledger, *, timeout: float, log: Log = prin
     if problems:
         raise RecoveryError(
             f"could not put back what an earlier run changed ({'; '.join(problems)}); "
-            f"fix it by hand, then run python -m acceptance.cleanup (ledger {ledger.path})"
+            f"fix it by hand, then run suite-cleanup (ledger {ledger.path})"
         )
     log("recover: the cloud is back as it was before the earlier run")
     return True

@@ -1,6 +1,6 @@
 """Parse types for step texts: which host a step is about, how nova-compute
-goes down. Registered by every step module that uses them (idempotent), so
-the order behave loads step modules in does not matter."""
+goes down. Registered once, by features/environment.py, which behave loads
+before the step modules."""
 
 from __future__ import annotations
 

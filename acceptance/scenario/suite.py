@@ -19,6 +19,7 @@ from acceptance.cloud.hosts import Hosts, choose_hosts
 from acceptance.cloud.nova_settings import NovaSettings
 from acceptance.cloud.placement import PlacementClient
 from acceptance.cloud.request_log import RequestCounter, ServiceResolver, catalog_endpoints
+from acceptance.microversions import Offered
 from acceptance.safety.prefix import marked_reason
 from acceptance.settings import SuiteSettings
 
@@ -42,6 +43,7 @@ class Suite:
     image_id: str
     is_admin: bool
     why_not_admin: str | None
+    microversions: Offered  # the compute microversions this run may use (the preflight's)
     # scenario name -> JUnit properties, added to the JUnit files at the end
     junit_properties: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     skip_reasons: dict[str, str] = field(default_factory=dict)  # scenario name -> why
@@ -85,11 +87,12 @@ def _image_id(conn, settings: SuiteSettings, cloud: CloudAccess) -> str:
 
 
 def build(settings: SuiteSettings, cloud: CloudAccess, fault_control: faults.FaultControl,
-          ledger, prefix: str, check_host=None) -> Suite:
+          ledger, prefix: str, microversions: Offered, check_host=None) -> Suite:
     """The suite, on the cloud and fault control the run chose; ``ledger``
     hears of every change (see acceptance.cloud.changes), ``prefix`` names what
-    this run creates, ``check_host(conn, host)`` refuses a host with servers
-    that are not the suite's, right before each fault."""
+    this run creates, ``microversions`` what the preflight found it may use,
+    ``check_host(conn, host)`` refuses a host with servers that are not the
+    suite's, right before each fault."""
     conn = cloud.factory(fail_fast=False)()
     requests = RequestCounter(lambda: ServiceResolver(catalog_endpoints(conn)))
     requests.attach(conn)
@@ -114,6 +117,7 @@ def build(settings: SuiteSettings, cloud: CloudAccess, fault_control: faults.Fau
         image_id=_image_id(conn, settings, cloud),
         is_admin=why_not_admin is None,
         why_not_admin=why_not_admin,
+        microversions=microversions,
         audit=audits.choose(settings),
         nova_settings=NovaSettings(dict(cloud.facts.nova)) if cloud.facts else NovaSettings(),
     )

@@ -1,39 +1,34 @@
-"""The defects that can be injected, by name, and the services each one belongs in."""
+"""The defects that can be injected, by name: every module of this package
+that declares a ``DEFECT`` record (record.py). Nothing is listed by hand: a
+new defect is one module. ``python -m embedded_cloud.defects.catalog`` prints
+the README's defect table from the records (a test holds the README to it)."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import pkgutil
+from dataclasses import replace
+
+from .record import Defect
+
+# This package's machinery; every other module is a defect.
+MACHINERY = {"catalog", "choice", "patching", "record", "switch"}
 
 
-@dataclass(frozen=True)
-class Defect:
-    name: str
-    service: str  # the kind of process it patches: "nova-api" or "nova-compute"
-    module: str  # embedded_cloud.defects.<module> with an inject() function
-    summary: str
+def _declared() -> dict[str, Defect]:
+    # A defect module imports nova only inside inject(): importing it here is cheap
+    # and safe before nova's own monkey-patching (see apply()).
+    found = {}
+    for info in pkgutil.iter_modules(importlib.import_module(__package__).__path__):
+        if info.name in MACHINERY:
+            continue
+        module = importlib.import_module(f"{__package__}.{info.name}")
+        record = getattr(module, "DEFECT", None)
+        if isinstance(record, Defect):
+            found[record.name] = replace(record, module=info.name)
+    return dict(sorted(found.items()))
 
 
-DEFECTS: dict[str, Defect] = {d.name: d for d in (
-    Defect("local-delete-keeps-allocations", "nova-api", "local_delete_keeps_allocations",
-           "a local delete leaves the server's allocations in Placement (bug 1679750)"),
-    Defect("no-heal-on-startup", "nova-compute", "no_heal_on_startup",
-           "nova-compute does not remove allocations of deleted instances when it starts"),
-    Defect("heal-only-periodic", "nova-compute", "heal_only_periodic",
-           "nova-compute frees allocations of deleted instances only on its periodic task, "
-           "not when it starts"),
-    Defect("compute-delete-keeps-allocations", "nova-compute", "compute_delete_keeps_allocations",
-           "an ordinary delete by nova-compute leaves the allocations for the periodic task"),
-    Defect("disabled-means-down", "nova-api", "disabled_means_down",
-           "a delete on a disabled but live compute is done locally by nova-api"),
-    Defect("ignore-forced-down", "nova-api", "ignore_forced_down",
-           "a delete ignores forced_down and is cast to the dead compute"),
-    Defect("evacuate-keeps-source-allocations", "nova-compute", "evacuate_keeps_source_allocations",
-           "a restarted source host keeps the allocations of the servers evacuated off it"),
-    Defect("unshelve-claims-old-host", "nova-compute", "unshelve_claims_old_host",
-           "unshelving claims the flavor on the host the server was shelved from"),
-    Defect("shelve-offload-keeps-allocations", "nova-compute", "shelve_offload_keeps_allocations",
-           "offloading a server that stayed SHELVED keeps its allocations"),
-)}
+DEFECTS: dict[str, Defect] = _declared()
 
 
 def known() -> str:
@@ -50,5 +45,24 @@ def apply(name: str) -> None:
     # be imported and nova refuses to start). A second call is a no-op.
     from nova import monkey_patch
 
-    monkey_patch.patch(backend="threading")
+    # nova 33 on choose the backend here; before, importing the module
+    # patched eventlet already (nova-api is kept on threads by
+    # OS_NOVA_DISABLE_EVENTLET_PATCHING, services/nova.py).
+    if hasattr(monkey_patch, "patch"):
+        monkey_patch.patch(backend="threading")
     importlib.import_module(f"{__package__}.{defect.module}").inject()
+
+
+def table() -> str:
+    """The README's defect table (markdown), from the records."""
+    rows = ["| defect | what it breaks in nova | the scenarios it turns red, and a fragment of each failure message |",
+            "|---|---|---|"]
+    for defect in DEFECTS.values():
+        options = "".join(f", run with `--nova-option {option}`" for option in defect.nova_options)
+        caught = "; ".join(f'"{scenario}": `{fragment}`' for scenario, fragment in defect.catches.items())
+        rows.append(f"| `{defect.name}` ({defect.service}{options}) | {defect.breaks} | {caught} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(table())

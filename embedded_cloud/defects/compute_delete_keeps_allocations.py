@@ -12,19 +12,25 @@ API's 404. With the defect the allocations stay until the periodic
 update_available_resource removes those of deleted instances (60 s on a
 default cloud, an hour on the embedded one): a leak that a check polling for
 a minute would not see.
-
-Caught by: features/compute.disabled.feature "Deleting a server on a disabled
-host is an ordinary delete", at 'the server "resident" holds no allocations'
-(bounded by timeout.delete_frees: 'allocations of server "resident" ...
-still holds ...'). Leaked allocations on the target host also make the heal
-scenarios of compute.heal.feature red: the restarted compute frees them
-with the scenario's own, so the usages fall below the baseline.
 """
 from __future__ import annotations
 
 from .patching import Scope, announce, once_configured, wrap
+from .record import Defect
 
-NAME = "compute-delete-keeps-allocations"
+DEFECT = Defect(
+    name="compute-delete-keeps-allocations",
+    service="nova-compute",
+    breaks=(
+        'an ordinary delete by nova-compute (`ComputeManager._complete_deletion`) no '
+        'longer deletes the allocations: they wait for the periodic task'),
+    catches={
+        'Deleting a server on a disabled host is an ordinary delete':
+            'allocations of server "resident"',
+        'Deleting an evacuated server while its source host is down frees both hosts':
+            'allocations of server "evacuee"',
+    },
+)
 
 
 def inject() -> None:
@@ -46,4 +52,4 @@ def _patch() -> None:
         return delete_allocation_for_instance
 
     wrap(report.SchedulerReportClient, "delete_allocation_for_instance", make)
-    announce(NAME, "an ordinary delete by nova-compute no longer deletes the allocations")
+    announce(DEFECT.name, "an ordinary delete by nova-compute no longer deletes the allocations")

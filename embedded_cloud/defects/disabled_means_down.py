@@ -11,19 +11,23 @@ deletes the server from the database itself: the guest keeps running on the
 compute (the fake driver still lists it), and the compute later finds an
 instance it no longer knows. `openstack compute service list` is unchanged
 (it calls service_is_up outside _delete), so only the delete path is wrong.
-
-Caught by: features/compute.disabled.feature "Deleting a server on a disabled
-host is an ordinary delete", at its step "the compute host deleted the server
-"resident", not nova-api alone" (the delete action has no
-compute_terminate_instance event: 'should have been done by nova-compute, but
-nova-api deleted it locally'). Checking only that the server is gone and the
-usages are back cannot tell the two kinds of delete apart.
 """
 from __future__ import annotations
 
 from .patching import Scope, announce, wrap
+from .record import Defect
 
-NAME = "disabled-means-down"
+DEFECT = Defect(
+    name="disabled-means-down",
+    service="nova-api",
+    breaks=(
+        '`API._delete` takes a disabled compute for a down one: a local delete on a live '
+        'host'),
+    catches={
+        'Deleting a server on a disabled host is an ordinary delete':
+            'but nova-api deleted it locally',
+    },
+)
 
 
 def inject() -> None:
@@ -41,4 +45,4 @@ def inject() -> None:
         return service_is_up
 
     wrap(servicegroup.API, "service_is_up", make)
-    announce(NAME, "API._delete treats a disabled compute service as down (local delete)")
+    announce(DEFECT.name, "API._delete treats a disabled compute service as down (local delete)")

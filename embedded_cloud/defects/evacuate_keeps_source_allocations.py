@@ -16,19 +16,28 @@ source can be un-forced and nothing looks wrong in nova) but the source's
 provider keeps the flavor for good: the resource tracker's periodic task only
 warns about allocations of instances it does not manage, it never removes them.
 
-Caught by: features/compute.evacuate.feature "The source host, started again,
-removes the evacuated server's allocations there" ('allocations of server
-"evacuee"' ... 'also holds VCPU=1, ... on provider compute1'), and "The source
-host is un-forced only after it has started and cleaned up" at its last step
-("usages of the target host" not back to the baseline). nova's own
-functional test of the same: nova.tests.functional.test_servers.
-ServerMovingTests.test_evacuate_clean_hypervisor (and its siblings).
+nova's own functional test of the same: nova.tests.functional.test_servers.Serv
+erMovingTests.test_evacuate_clean_hypervisor (and its siblings).
 """
 from __future__ import annotations
 
 from .patching import Scope, announce, wrap
+from .record import Defect
 
-NAME = "evacuate-keeps-source-allocations"
+DEFECT = Defect(
+    name="evacuate-keeps-source-allocations",
+    service="nova-compute",
+    breaks=(
+        "a restarted source host's `_destroy_evacuated_instances` no longer removes the "
+        "evacuated servers' allocations on its provider (the migration still goes "
+        '`completed`)'),
+    catches={
+        "The source host, started again, removes the evacuated server's allocations there":
+            'allocations of server "evacuee"',
+        'The source host is un-forced only after it has started and cleaned up':
+            'usages of the target host',
+    },
+)
 
 
 def inject() -> None:
@@ -46,4 +55,4 @@ def inject() -> None:
         return remove_provider_tree_from_instance_allocation
 
     wrap(report.SchedulerReportClient, "remove_provider_tree_from_instance_allocation", make)
-    announce(NAME, "a restarted source no longer removes the allocations of servers evacuated off it")
+    announce(DEFECT.name, "a restarted source no longer removes the allocations of servers evacuated off it")

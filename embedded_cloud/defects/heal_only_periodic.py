@@ -15,19 +15,26 @@ defect they stay until the periodic task runs: a minute on a default cloud,
 an hour on the embedded one (update_resources_interval 3600). Users see them
 in their usages meanwhile, and a full host refuses boots. A check that polls
 for a minute cannot tell the two apart; one read at the first heartbeat can.
-
-Caught by: features/compute.heal.feature "Allocations left behind by a local
-delete are freed when nova-compute starts again", at "by its first heartbeat,
-the usages of the target host are back to the baseline" ('... the allocations
-were still there when the compute reported up ... VCPU was 1 (expected 0)').
 """
 from __future__ import annotations
 
 import threading
 
 from .patching import Scope, announce, wrap
+from .record import Defect
 
-NAME = "heal-only-periodic"
+DEFECT = Defect(
+    name="heal-only-periodic",
+    service="nova-compute",
+    breaks=(
+        'only the start-up heal is gone (`update_available_resource(startup=True)`, run '
+        'by `pre_start_hook` before the first heartbeat); the periodic one still frees '
+        'them, an hour later here'),
+    catches={
+        'Allocations left behind by a local delete are freed when nova-compute starts again':
+            'the allocations were still there when the compute reported up',
+    },
+)
 
 
 def inject() -> None:
@@ -59,4 +66,4 @@ def inject() -> None:
         return delete_allocation_for_instance
 
     wrap(report.SchedulerReportClient, "delete_allocation_for_instance", make)
-    announce(NAME, "nova-compute no longer heals at start-up; only its periodic task does")
+    announce(DEFECT.name, "nova-compute no longer heals at start-up; only its periodic task does")

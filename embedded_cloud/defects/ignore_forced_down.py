@@ -14,21 +14,31 @@ consumes the message, and the server stays in task_state `deleting` with its
 allocations in place.
 `openstack compute service list` still shows the service down (it calls
 service_is_up outside _delete).
-
-Caught by: features/compute.local_delete.feature "A local delete after
-nova-compute was <taken down> frees the allocations at once" (both examples) and
-compute.heal.feature "Allocations left behind ... starts again" ('Timed out ...
-waiting for server ... to be deleted ... still exists'), and "Restarting
-nova-compute after a clean local delete frees nothing twice" (usages not back).
-Inside a scenario only forced_down makes a compute down here; on a cloud
-with a short service_down_time a scenario that waited for the heartbeat to go
-stale would never exercise forced_down and could not catch it.
 """
 from __future__ import annotations
 
 from .patching import Scope, announce, wrap
+from .record import Defect
 
-NAME = "ignore-forced-down"
+DEFECT = Defect(
+    name="ignore-forced-down",
+    service="nova-api",
+    breaks=(
+        '`API._delete` ignores `forced_down`: the delete is cast to the dead compute and '
+        'the server hangs in deleting'),
+    catches={
+        'A local delete after nova-compute was stopped frees the allocations at once':
+            'task state deleting',
+        'A local delete after nova-compute was killed (kill -9) frees the allocations at once':
+            'task state deleting',
+        'A local delete after nova-compute was frozen (SIGSTOP) frees the allocations at once':
+            'task state deleting',
+        'Allocations left behind by a local delete are freed when nova-compute starts again':
+            'to be deleted',
+        'Restarting nova-compute after a clean local delete frees nothing twice':
+            'usages of the target host',
+    },
+)
 
 
 def inject() -> None:
@@ -46,4 +56,4 @@ def inject() -> None:
         return service_is_up
 
     wrap(servicegroup.API, "service_is_up", make)
-    announce(NAME, "API._delete ignores forced_down (trusts the heartbeat alone)")
+    announce(DEFECT.name, "API._delete ignores forced_down (trusts the heartbeat alone)")

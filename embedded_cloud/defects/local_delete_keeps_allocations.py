@@ -10,18 +10,30 @@ Placement until that compute came back and its resource tracker healed them.
 Every other caller (the delete cast to a live compute, the build-request
 cleanup in _local_delete_cleanup) keeps working, so only a local delete leaks.
 
-Caught by: features/compute.local_delete.feature "A local delete after nova-compute
-was <taken down> frees the allocations at once" (both examples: 'allocations of
-server "doomed" ... still holds ...'), and compute.heal.feature "Restarting
-nova-compute after a clean local delete frees nothing twice" ("usages of the
-target host" not back to the baseline). nova's own test:
-test_local_delete_removes_allocations_from_api.
+nova's own test: test_local_delete_removes_allocations_from_api.
 """
 from __future__ import annotations
 
 from .patching import Scope, announce, wrap
+from .record import Defect
 
-NAME = "local-delete-keeps-allocations"
+DEFECT = Defect(
+    name="local-delete-keeps-allocations",
+    service="nova-api",
+    breaks=(
+        '`API._local_delete` no longer deletes the allocations: bug 1679750 before its '
+        'fix'),
+    catches={
+        'A local delete after nova-compute was stopped frees the allocations at once':
+            'allocations of server "doomed"',
+        'A local delete after nova-compute was killed (kill -9) frees the allocations at once':
+            'allocations of server "doomed"',
+        'A local delete after nova-compute was frozen (SIGSTOP) frees the allocations at once':
+            'allocations of server "doomed"',
+        'Restarting nova-compute after a clean local delete frees nothing twice':
+            'usages of the target host',
+    },
+)
 
 
 def inject() -> None:
@@ -39,4 +51,4 @@ def inject() -> None:
         return delete_allocation_for_instance
 
     wrap(report.SchedulerReportClient, "delete_allocation_for_instance", make)
-    announce(NAME, "API._local_delete no longer deletes the instance's allocations")
+    announce(DEFECT.name, "API._local_delete no longer deletes the instance's allocations")

@@ -13,16 +13,24 @@ removes the heal and nothing else. The periodic update_available_resource runs
 the same method (60-120 s after start-up here); it is silenced too, else it
 would heal within the suite's `heal` timeout and hide the defect.
 
-Caught by: features/compute.heal.feature "Allocations left behind by a local
-delete are freed when nova-compute starts again" ("usages of the target host ...
-eventually (within <heal> s) ... but: after <heal> s ... VCPU was 1"). nova's own
-test: test_local_delete_removes_allocations_after_compute_restart.
+nova's own test: test_local_delete_removes_allocations_after_compute_restart.
 """
 from __future__ import annotations
 
 from .patching import Scope, announce, wrap
+from .record import Defect
 
-NAME = "no-heal-on-startup"
+DEFECT = Defect(
+    name="no-heal-on-startup",
+    service="nova-compute",
+    breaks=(
+        'the resource tracker no longer removes allocations of deleted instances '
+        '(`_remove_deleted_instances_allocations`), neither at start-up nor periodically'),
+    catches={
+        'Allocations left behind by a local delete are freed when nova-compute starts again':
+            'the allocations were still there when the compute reported up',
+    },
+)
 
 
 def inject() -> None:
@@ -40,4 +48,4 @@ def inject() -> None:
         return delete_allocation_for_instance
 
     wrap(report.SchedulerReportClient, "delete_allocation_for_instance", make)
-    announce(NAME, "the resource tracker no longer removes allocations of deleted instances")
+    announce(DEFECT.name, "the resource tracker no longer removes allocations of deleted instances")

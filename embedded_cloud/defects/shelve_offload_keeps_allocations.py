@@ -15,22 +15,28 @@ SHELVED_OFFLOADED). With the defect a cloud that keeps shelved servers
 (`shelved_offload_time` -1 or > 0) charges the old host, for ever, for every
 server offloaded later: the server is SHELVED_OFFLOADED on no host, and nova
 is content.
-
-Caught by: features/compute.shelve.feature on a cloud with
-`shelved_offload_time = -1`, where the suite offloads the kept server itself:
-"A shelved and offloaded server holds no allocations" ('allocations of server
-"shelved"' ... 'still holds ... on provider compute1') and "Unshelving onto
-the other host while the original host is down claims exactly the flavor
-there" ('... also holds ... on provider compute1': the unshelve's claim on
-the new host comes on top of the old one). The delete scenario passes:
-nova-api's local delete frees everything. On a default cloud nothing goes
-through the changed path.
 """
 from __future__ import annotations
 
 from .patching import Scope, announce, once_configured, wrap
+from .record import Defect
 
-NAME = "shelve-offload-keeps-allocations"
+DEFECT = Defect(
+    name="shelve-offload-keeps-allocations",
+    service="nova-compute",
+    breaks=(
+        'offloading a server that stayed SHELVED '
+        '(`ComputeManager.shelve_offload_instance`: the `shelveOffload` action and the '
+        "periodic offload) no longer deletes its allocations; nova's default offload at "
+        'once is untouched'),
+    catches={
+        'A shelved and offloaded server holds no allocations':
+            'allocations of server "shelved"',
+        'Unshelving onto the other host while the original host is down claims exactly the flavor there':
+            'allocations of server "shelved"',
+    },
+    nova_options=('DEFAULT.shelved_offload_time=-1',),
+)
 
 
 def inject() -> None:
@@ -51,4 +57,4 @@ def _patch() -> None:
         return delete_allocation_for_shelve_offloaded_instance
 
     wrap(resource_tracker.ResourceTracker, "delete_allocation_for_shelve_offloaded_instance", make)
-    announce(NAME, "offloading a kept shelved server no longer deletes its allocations")
+    announce(DEFECT.name, "offloading a kept shelved server no longer deletes its allocations")

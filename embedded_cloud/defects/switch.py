@@ -9,7 +9,6 @@ is left to the full `up`.
 from __future__ import annotations
 
 from ..services import nova
-from ..state import State, exclusive
 
 RESTARTABLE = {nova.API, *(nova.compute_process(host) for host in nova.COMPUTE_HOSTS)}
 
@@ -18,8 +17,7 @@ def switch_in_place(cloud, wanted: dict[str, str]) -> bool:
     """True if the cloud now runs with `wanted`; False if a full `up` is needed."""
     if not cloud.layout.state_file.exists():
         return False  # no cloud here yet; `up` checks and creates everything
-    with exclusive(cloud.layout):
-        cloud.state = State.load(cloud.layout)
+    with cloud.locked():
         old = cloud.state.defects
         changed = sorted(p for p in {*old, *wanted} if old.get(p) != wanted.get(p))
         if not changed or not set(changed) <= RESTARTABLE or not cloud.healthy():

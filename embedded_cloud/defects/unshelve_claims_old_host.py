@@ -13,18 +13,25 @@ host running a guest Placement does not count there (it can be overcommitted)
 and charges a dead host for a server it no longer runs. nova itself stays
 happy: the server goes ACTIVE on the new host.
 
-Caught by: features/compute.shelve.feature "Unshelving onto the other host
-while the original host is down claims exactly the flavor there" ('allocations
-of server "shelved"' ... 'holds nothing on provider compute2' ... 'also holds
-... on provider compute1'). nova's own functional test of the same:
-nova.tests.functional.test_servers.ServerMovingTests.
-test_shelve_offload_unshelve_diff_host.
+nova's own functional test of the same: nova.tests.functional.test_servers.Serv
+erMovingTests.test_shelve_offload_unshelve_diff_host.
 """
 from __future__ import annotations
 
 from .patching import announce, wrap
+from .record import Defect
 
-NAME = "unshelve-claims-old-host"
+DEFECT = Defect(
+    name="unshelve-claims-old-host",
+    service="nova-compute",
+    breaks=(
+        "`_unshelve_instance` moves the unshelved server's claim to the provider of the "
+        "host it was shelved from (`system_metadata['shelved_host']`)"),
+    catches={
+        'Unshelving onto the other host while the original host is down claims exactly the flavor there':
+            'allocations of server "shelved"',
+    },
+)
 
 
 def _claim_on(reportclient, context, instance, host: str) -> None:
@@ -57,4 +64,4 @@ def inject() -> None:
         return _unshelve_instance
 
     wrap(manager.ComputeManager, "_unshelve_instance", make)
-    announce(NAME, "unshelve claims on the host the server was shelved from")
+    announce(DEFECT.name, "unshelve claims on the host the server was shelved from")

@@ -216,9 +216,19 @@ def api_spec(ctx: Ctx) -> ProcessSpec:
             # nova-api loads its paste pipeline from the first file of the list.
             "OS_NOVA_CONFIG_FILES": ";".join([str(venv_prefix() / "etc/nova/api-paste.ini"),
                                               "nova.conf", "nova-db.conf", "nova-api.conf"]),
+            **_api_on_threads(),
             **_defect_env(ctx, API),
         },
     )
+
+
+def _api_on_threads() -> dict[str, str]:
+    """nova-api runs in gunicorn's threaded worker. Before nova 33 (2026.1)
+    importing nova's API patches eventlet, whose green sockets then wait on a
+    hub no thread runs: the first authenticated request hangs. nova's own
+    switch (nova/monkey_patch.py, OS_NOVA_DISABLE_EVENTLET_PATCHING) keeps it
+    on native threads, as nova 33 does by default."""
+    return {} if zygote.nova_major() >= 33 else {"OS_NOVA_DISABLE_EVENTLET_PATCHING": "1"}
 
 
 def zygote_socket(ctx: Ctx):

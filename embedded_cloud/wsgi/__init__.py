@@ -4,6 +4,7 @@ OpenStack's own entry modules hand sys.argv to oslo.config, which then
 rejects gunicorn's arguments; each module here calls prepare() first, which
 trims it and confines oslo.config's search to the run directory.
 """
+import importlib
 import sys
 from contextlib import contextmanager
 
@@ -30,3 +31,15 @@ def loading(service: str):
         # keystone passes its message as the exit code.
         cause = exit.code if isinstance(exit.code, str) else f"exit code {exit.code}"
         raise RuntimeError(f"{service} exited while loading its application: {cause}") from None
+
+
+def application_of(module: str, older: str, factory: str):
+    """``module``'s ``application``; in a release that has no such module
+    yet, what ``older``'s ``factory()`` returns (the entry point pbr
+    generated a WSGI script from before)."""
+    try:
+        return importlib.import_module(module).application
+    except ModuleNotFoundError as error:
+        if not error.name or not module.startswith(error.name):
+            raise  # a missing dependency, not a missing entry point
+    return getattr(importlib.import_module(older), factory)()

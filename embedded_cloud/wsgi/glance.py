@@ -1,6 +1,7 @@
-from embedded_cloud.wsgi import loading, prepare
+from embedded_cloud.wsgi import application_of, loading, prepare
 
 prepare()
 
+# glance.wsgi.api from glance 30 (2025.1) on; before, glance.common.wsgi_app.
 with loading("glance"):
-    from glance.wsgi.api import application  # noqa: E402,F401
+    application = application_of("glance.wsgi.api", "glance.common.wsgi_app", "init_app")

@@ -2,7 +2,7 @@
 
 Why not the real Neutron: neutron-server installs from PyPI, but its API
 answered 500 on GET /v2.0/ports with every ML2 configuration tried without
-agents (see shared/design/embedded-cloud.md), and it would add MariaDB-heavy
+agents (docs/embedded-cloud.md, "The Neutron stand-in"), and it would add MariaDB-heavy
 migrations and ~200 MB to a cloud that must stay small.
 
 What it answers is what a real Neutron answers when the project has no

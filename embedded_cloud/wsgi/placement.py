@@ -1,6 +1,7 @@
-from embedded_cloud.wsgi import loading, prepare
+from embedded_cloud.wsgi import application_of, loading, prepare
 
 prepare()
 
+# placement.wsgi.api from placement 13 (2025.1) on; before, placement.wsgi.
 with loading("placement"):
-    from placement.wsgi.api import application  # noqa: E402,F401
+    application = application_of("placement.wsgi.api", "placement.wsgi", "init_application")

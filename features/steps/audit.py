@@ -6,11 +6,8 @@ HTML report. Where it cannot run, the step says why and checks nothing."""
 from behave import then
 
 from acceptance.cloud import audit
-from acceptance.scenario import step_types
 from acceptance.scenario.step_support import TEXT_PLAIN, host_of_role, note
 from acceptance.scenario.step_types import TARGET
-
-step_types.register()
 
 
 def touched_hosts(context) -> set[str]:
@@ -78,6 +75,7 @@ def check(context, runs, expected: list[tuple[str, str]]) -> None:
 
 @then("nova's placement audit finds nothing orphaned on the hosts the scenario touched")
 def step_audit_finds_nothing(context):
+    """Runs nova-manage placement audit; fails on any orphaned allocation on the hosts the scenario touched."""
     runs = run_audit(context)
     if runs is not None:
         check(context, runs, [])
@@ -85,6 +83,7 @@ def step_audit_finds_nothing(context):
 
 @then('nova\'s placement audit finds the server "{label}" orphaned on the provider of the {role:HostRole}, and nothing else')
 def step_audit_finds_server(context, label, role):
+    """Runs nova-manage placement audit; it must name exactly the server's allocation on that host's provider as orphaned."""
     runs = run_audit(context)
     if runs is not None:
         provider = context.suite.placement.provider_of(host_of_role(context, role)).uuid

@@ -8,20 +8,19 @@ from acceptance.checks.polling import wait_for
 from acceptance.cloud.flavors import resources_of
 from acceptance.cloud.waiters import CLOUD_POLL, wait_for_server_settled_on
 from acceptance.safety.unforce import refused_for_evacuations
-from acceptance.scenario import step_types
 from acceptance.scenario.step_support import host_of_role, provider_names, sample_usages
 from acceptance.scenario.step_types import OTHER, TARGET
-
-step_types.register()
 
 
 @when('the server "{label}" is evacuated to the {role:HostRole}')
 def step_evacuate(context, label, role):
+    """Evacuates the server to the named host (admin, microversion 2.95: it stays stopped)."""
     context.suite.compute.evacuate(context.world.server(label).id, host_of_role(context, role))
 
 
 @then('the server "{label}" arrives SHUTOFF on the {role:HostRole}')
 def step_arrives_shutoff(context, label, role):
+    """The evacuated server is SHUTOFF on the named host."""
     booted, host = context.world.server(label), host_of_role(context, role)
     suite = context.suite
     wait_for_server_settled_on(suite.compute, booted.id, "SHUTOFF", host, suite.settings.timeouts.server_active)
@@ -36,6 +35,7 @@ def evacuation_statuses(context, label):
 @then('the evacuation of the server "{label}" is done')
 def step_evacuation_done(context, label):
     # The destination marks it done a moment after the server settles.
+    """The server's evacuation migration is done (the source has not cleaned up yet)."""
     wait_for(
         lambda: evacuation_statuses(context, label),
         equal_to(["done"]),
@@ -47,6 +47,7 @@ def step_evacuation_done(context, label):
 
 @then('at once, the evacuation of the server "{label}" is completed')
 def step_evacuation_completed(context, label):
+    """The server's evacuation migration is completed at the first read."""
     assert_that(
         evacuation_statuses(context, label),
         equal_to(["completed"]),
@@ -56,6 +57,7 @@ def step_evacuation_completed(context, label):
 
 @then('the server "{label}" holds exactly its flavor on each provider of the target host and the other host')
 def step_holds_flavor_on_both(context, label):
+    """The server holds exactly its flavor on both the target and the other host's providers."""
     booted, placement = context.world.server(label), context.suite.placement
     providers = [placement.provider_of(host_of_role(context, role)).uuid for role in (TARGET, OTHER)]
     assert_that(
@@ -67,6 +69,7 @@ def step_holds_flavor_on_both(context, label):
 
 @then("un-forcing the compute service of the {role:HostRole} is refused because done evacuations remain")
 def step_unforce_refused(context, role):
+    """Un-forcing the host's compute service is refused (400) while done evacuations remain."""
     host = host_of_role(context, role)
     try:
         context.suite.services.unforce(host)

@@ -12,7 +12,6 @@ Every usages check attaches the usages sampled so far to the report.
 from behave import given, then
 from hamcrest import assert_that, has_entries
 
-from acceptance.scenario import step_types
 from acceptance.cloud.waiters import CLOUD_POLL
 from acceptance.checks.eventually import eventually
 from acceptance.cloud.flavors import resources_of
@@ -28,11 +27,10 @@ from acceptance.scenario.step_support import (
     usages_of_host,
 )
 
-step_types.register()
-
 
 @given("the Placement usages of every compute host are recorded as the baseline")
 def step_baseline(context):
+    """Records every compute host's Placement usages (and consumers) as the scenario's baseline."""
     world = context.world
     world.baseline = record_baseline(context)
     world.timeline.record("baseline" if not world.timeline.samples else "new baseline", world.baseline)
@@ -53,6 +51,7 @@ def check_holds_flavor(context, label, host):
 @then('the server "{label}" holds exactly its flavor on the provider of its host')
 @names_the_request
 def step_holds_flavor_on_its_host(context, label):
+    """The server's allocations are exactly its flavor, on the provider of the host it runs on."""
     check_holds_flavor(context, label, context.world.server(label).host)
 
 
@@ -60,6 +59,7 @@ def step_holds_flavor_on_its_host(context, label):
 @then('the server "{label}" still holds exactly its flavor on the provider of the {role:HostRole}')
 @names_the_request
 def step_holds_flavor_on_host(context, label, role):
+    """The server's allocations are exactly its flavor, on the provider of the named host."""
     check_holds_flavor(context, label, host_of_role(context, role))
 
 
@@ -71,6 +71,7 @@ def allocations_probe(context, label):
 @then('at once, the server "{label}" holds no allocations')
 @names_the_request
 def step_no_allocations_now(context, label):
+    """The server holds no allocations, read once right after the step before (no waiting)."""
     assert_that(
         allocations_probe(context, label)(),
         has_no_allocations(provider_names(context)),
@@ -81,6 +82,7 @@ def step_no_allocations_now(context, label):
 @then('the server "{label}" holds no allocations')
 @names_the_request
 def step_no_allocations(context, label):
+    """The server holds no allocations, within timeout.delete_frees."""
     what = f'allocations of server "{label}"'
     probe = bounded_by_delete(context, allocations_probe(context, label), what)
     assert_that(
@@ -121,6 +123,7 @@ def baseline_of(context, host):
 @then('the usages of the server "{label}"\'s host rose by exactly its flavor')
 @names_the_request
 def step_host_usages_rose(context, label):
+    """The usages of the server's host rose from the baseline by exactly its flavor."""
     booted = context.world.server(label)
     check_usages(
         context,
@@ -133,6 +136,7 @@ def step_host_usages_rose(context, label):
 @then('the usages of the {role:HostRole} are still raised by the flavor of the server "{label}"')
 @names_the_request
 def step_usages_still_raised(context, role, label):
+    """The host's usages are still the baseline plus the server's flavor."""
     host = host_of_role(context, role)
     check_usages(
         context,
@@ -145,6 +149,7 @@ def step_usages_still_raised(context, role, label):
 @then("the usages of every other compute host are at the baseline")
 @names_the_request
 def step_other_hosts_at_baseline(context):
+    """Every compute host the scenario did not name is at its baseline usages."""
     busy = {booted.host for booted in context.world.servers.values()}
     others = {host: usages for host, usages in context.world.baseline.items() if host not in busy}
     try:
@@ -163,6 +168,7 @@ def step_other_hosts_at_baseline(context):
 @then("the usages of the {role:HostRole} are at the baseline")
 @names_the_request
 def step_usages_at_baseline_now(context, role):
+    """The host's usages equal the baseline, read once (no waiting)."""
     host = host_of_role(context, role)
     check_usages(context, host, has_usages(baseline_of(context, host)), what=f"usages of the {role} host {host}")
 
@@ -170,6 +176,7 @@ def step_usages_at_baseline_now(context, role):
 @then("the usages of the {role:HostRole} are back to the baseline")
 @names_the_request
 def step_usages_back_to_baseline(context, role):
+    """The host's usages return to the baseline, within timeout.delete_frees."""
     host = host_of_role(context, role)
     check_usages(
         context,
@@ -182,6 +189,7 @@ def step_usages_back_to_baseline(context, role):
 
 @then("by its first heartbeat, the usages of the {role:HostRole} are back to the baseline")
 def step_usages_healed_at_start(context, role):
+    """The host's usages were back to the baseline when its restarted nova-compute first reported up."""
     host = host_of_role(context, role)
     read = context.world.usages_at_first_heartbeat.get(host)
     if read is None:
@@ -202,6 +210,7 @@ def step_usages_healed_at_start(context, role):
 
 @then("the usages of the {role:HostRole} stayed at the baseline at every step")
 def step_usages_stayed(context, role):
+    """The host's usages sampled at every step of the scenario all equal the baseline."""
     host = host_of_role(context, role)
     world = context.world
     since_baseline = world.timeline.samples[world.baseline_sample:]

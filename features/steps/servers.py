@@ -5,12 +5,9 @@ from hamcrest import assert_that, contains_string, equal_to
 
 from acceptance.checks.who_deleted import DeleteEvidence, shows_compute_delete, shows_local_delete
 from acceptance.cloud.waiters import wait_for_server_status
-from acceptance.scenario import step_types
 from acceptance.scenario import leftover_guests
 from acceptance.scenario.step_support import host_of_role, names_the_request, note, sample_usages
 from acceptance.scenario.world import BootedServer
-
-step_types.register()
 
 
 def boot(context, label, host=None):
@@ -40,23 +37,27 @@ def assert_active(server, label):
 
 @when('the server "{label}" is booted with that flavor')
 def step_boot(context, label):
+    """Boots a server (no networks) with the scenario's flavor, wherever the scheduler puts it."""
     boot(context, label)
 
 
 @when('the server "{label}" is booted on the {role:HostRole}')
 def step_boot_on_host(context, label, role):
+    """Boots a server (no networks) onto the named host (admin, microversion 2.74)."""
     boot(context, label, host=host_of_role(context, role))
 
 
 @then('the server "{label}" becomes ACTIVE')
 @names_the_request
 def step_becomes_active(context, label):
+    """The server becomes ACTIVE (a fault message is shown if it does not)."""
     assert_active(settled(context, label), label)
     sample_usages(context, f'"{label}" active')
 
 
 @given('the server "{label}" is ACTIVE on the {role:HostRole}')
 def step_active_on_host(context, label, role):
+    """Boots a server onto the named host and waits until it is ACTIVE there."""
     host = host_of_role(context, role)
     boot(context, label, host=host)
     server = settled(context, label)
@@ -67,6 +68,7 @@ def step_active_on_host(context, label, role):
 
 @when('the server "{label}" is deleted')
 def step_delete(context, label):
+    """Deletes the server; notes that its guest may still run if its host is down."""
     booted = context.world.server(label)
     note_if_local_delete(context, booted)
     context.suite.creations.delete_server(booted.id)
@@ -81,13 +83,16 @@ def note_if_local_delete(context, booted):
     host = getattr(server, "compute_host", None)
     if host is None or not leftover_guests.host_is_down(suite.compute.compute_service(host)):
         return
-    suite.local_deletes.setdefault(host, []).append(booted.name)
-    note(context, leftover_guests.note(host, booted.name, embedded=suite.settings.uses_embedded_cloud))
+    # By id too: each scenario's "doomed" has the same name, and a hypervisor knows the uuid.
+    named = f"{booted.name} {booted.id}"
+    suite.local_deletes.setdefault(host, []).append(named)
+    note(context, leftover_guests.note(host, named, embedded=suite.settings.uses_embedded_cloud))
 
 
 @then('the server "{label}" is gone')
 @names_the_request
 def step_gone(context, label):
+    """The server is gone (404), within timeout.server_deleted; a SOFT_DELETED one fails at once."""
     context.suite.creations.wait_until_server_gone(context.world.server(label).id)
 
 
@@ -101,18 +106,21 @@ def check_who_deleted(context, label, matcher, should_have_been: str) -> None:
 @then('nova-api deleted the server "{label}" itself, without the compute host')
 @names_the_request
 def step_local_delete(context, label):
+    """The delete was nova-api's local one: its instance action has no compute_terminate_instance event."""
     check_who_deleted(context, label, shows_local_delete(), "a local delete by nova-api")
 
 
 @then('the compute host deleted the server "{label}", not nova-api alone')
 @names_the_request
 def step_compute_delete(context, label):
+    """The delete was done by nova-compute: its instance action has the compute_terminate_instance event."""
     check_who_deleted(context, label, shows_compute_delete(), "done by nova-compute")
 
 
 @then('the server "{label}" goes to ERROR because no valid host was found')
 @names_the_request
 def step_no_valid_host(context, label):
+    """The server goes to ERROR with a NoValidHost fault."""
     server = settled(context, label)
     assert_that(server.status, equal_to("ERROR"), f'server "{label}" should have been refused')
     fault = (server.fault or {}).get("message", "")
@@ -122,6 +130,7 @@ def step_no_valid_host(context, label):
 @then('the server "{label}" is still ACTIVE on the {role:HostRole}')
 @names_the_request
 def step_still_active(context, label, role):
+    """The server is still ACTIVE on the named host."""
     server = context.suite.compute.compute.get_server(context.world.server(label).id)
     assert_that(
         {"status": server.status, "host": server.compute_host},

@@ -3,10 +3,7 @@
 from behave import then, when
 
 from acceptance.cloud.waiters import SHELVED, wait_for_server_settled_on, wait_for_shelve_done
-from acceptance.scenario import step_types
 from acceptance.scenario.step_support import host_of_role, note, sample_usages
-
-step_types.register()
 
 
 def settle(context, label, status, host):
@@ -41,16 +38,19 @@ def kept_note(label: str, host: str | None) -> str:
 @then('the server "{label}" is SHELVED_OFFLOADED, on no host')
 def step_offloaded(context, label):
     # Its host is cleared only after the offload removed its allocations.
+    """The server is SHELVED_OFFLOADED and on no host."""
     settle(context, label, "SHELVED_OFFLOADED", None)
 
 
 @when('the server "{label}" is unshelved onto the {role:HostRole}')
 def step_unshelve(context, label, role):
+    """Unshelves the server onto the named host (microversion 2.91)."""
     context.suite.compute.unshelve(context.world.server(label).id, host_of_role(context, role))
 
 
 @then('the server "{label}" becomes ACTIVE on the {role:HostRole}')
 def step_active_on(context, label, role):
+    """The unshelved server becomes ACTIVE on the named host."""
     host = host_of_role(context, role)
     settle(context, label, "ACTIVE", host)
     context.world.server(label).host = host

@@ -62,7 +62,24 @@ def test_unknown_defect_in_a_service_process_stops_it(monkeypatch):
 def test_each_defect_module_documents_itself(name):
     defect = catalog.DEFECTS[name]
     module = importlib.import_module(f"embedded_cloud.defects.{defect.module}")
-    assert module.NAME == name
-    for part in ("Changes:", "Why", "Caught by:"):
+    assert module.DEFECT.name == name and defect.service in ("nova-api", "nova-compute")
+    assert defect.breaks and defect.catches, f"{defect.module}: what it breaks and what catches it"
+    for part in ("Changes:", "Why"):
         assert part in module.__doc__, f"{defect.module} docstring lacks {part!r}"
     assert callable(module.inject)
+
+
+def test_every_module_but_the_machinery_declares_a_defect():
+    import pkgutil
+
+    import embedded_cloud.defects as package
+
+    modules = {info.name for info in pkgutil.iter_modules(package.__path__)} - catalog.MACHINERY
+    assert modules == {defect.module for defect in catalog.DEFECTS.values()}
+
+
+def test_the_readme_table_is_derived_from_the_records():
+    from tests.conftest import PROJECT
+
+    assert catalog.table() in (PROJECT / "README.md").read_text(), \
+        "README.md's defect table differs from the records: paste `python -m embedded_cloud.defects.catalog`"

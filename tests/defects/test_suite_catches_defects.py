@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from embedded_cloud.defects.catalog import DEFECTS
 from tests.suite.behave_run import junit_testcases, scenarios_by_feature
 
 from .kit import PROJECT
@@ -28,73 +29,10 @@ FEATURES = PROJECT / "features"
 TIMEOUT_SCALE = "0.34"  # server_deleted 31 s, heal 41 s, service_state 20 s, delete_frees 5.1 s
 BEHAVE_TIMEOUT = 900
 
-LOCAL_DELETE_STOPPED = "A local delete after nova-compute was stopped frees the allocations at once"
-LOCAL_DELETE_KILLED = "A local delete after nova-compute was killed (kill -9) frees the allocations at once"
-LOCAL_DELETE_FROZEN = "A local delete after nova-compute was frozen (SIGSTOP) frees the allocations at once"
-HEAL = "Allocations left behind by a local delete are freed when nova-compute starts again"
-NOTHING_TWICE = "Restarting nova-compute after a clean local delete frees nothing twice"
-DISABLED = "Deleting a server on a disabled host is an ordinary delete"
-EVACUATED_DELETE = "Deleting an evacuated server while its source host is down frees both hosts"
-EVACUATED_SOURCE_RESTART = "The source host, started again, removes the evacuated server's allocations there"
-SOURCE_UNFORCED = "The source host is un-forced only after it has started and cleaned up"
-UNSHELVE_ELSEWHERE = "Unshelving onto the other host while the original host is down claims exactly the flavor there"
-SHELVED_HOLDS_NOTHING = "A shelved and offloaded server holds no allocations"
-
-# defect -> {scenario: a fragment of its failure message}
-CATCHES = {
-    "local-delete-keeps-allocations": {
-        LOCAL_DELETE_STOPPED: 'allocations of server "doomed"',
-        LOCAL_DELETE_KILLED: 'allocations of server "doomed"',
-        LOCAL_DELETE_FROZEN: 'allocations of server "doomed"',
-        NOTHING_TWICE: "usages of the target host",
-    },
-    "no-heal-on-startup": {
-        HEAL: "the allocations were still there when the compute reported up",
-    },
-    "heal-only-periodic": {
-        HEAL: "the allocations were still there when the compute reported up",
-    },
-    "compute-delete-keeps-allocations": {
-        DISABLED: 'allocations of server "resident"',
-        # The evacuated server lives on the other host, whose nova-compute
-        # carries out its delete: the ordinary path again. (The leak of
-        # "resident" is freed by the evacuation scenarios' restart of the
-        # target host, before the heal feature runs.)
-        EVACUATED_DELETE: 'allocations of server "evacuee"',
-    },
-    "disabled-means-down": {
-        DISABLED: "but nova-api deleted it locally",
-    },
-    "ignore-forced-down": {
-        # The delete went to the dead compute: the server hangs in deleting.
-        LOCAL_DELETE_STOPPED: "task state deleting",
-        LOCAL_DELETE_KILLED: "task state deleting",
-        LOCAL_DELETE_FROZEN: "task state deleting",
-        HEAL: "to be deleted",
-        NOTHING_TWICE: "usages of the target host",
-    },
-    "evacuate-keeps-source-allocations": {
-        EVACUATED_SOURCE_RESTART: 'allocations of server "evacuee"',
-        SOURCE_UNFORCED: "usages of the target host",  # the source's usages stay raised
-    },
-    "unshelve-claims-old-host": {
-        UNSHELVE_ELSEWHERE: 'allocations of server "shelved"',
-    },
-    # On a cloud that keeps shelved servers, where the suite offloads them
-    # itself (NOVA_OPTIONS). The unshelve's claim adds to what the offload
-    # left; the delete's scenario passes: nova-api's local delete frees all.
-    "shelve-offload-keeps-allocations": {
-        SHELVED_HOLDS_NOTHING: 'allocations of server "shelved"',
-        UNSHELVE_ELSEWHERE: 'allocations of server "shelved"',
-    },
-}
-# The nova options under which a defect's path is taken (default: the embedded cloud's own).
-NOVA_OPTIONS = {"shelve-offload-keeps-allocations": ("DEFAULT.shelved_offload_time=-1",)}
-SERVICE = {name: "nova-compute" for name in
-           ("no-heal-on-startup", "heal-only-periodic", "compute-delete-keeps-allocations",
-            "evacuate-keeps-source-allocations", "unshelve-claims-old-host",
-            "shelve-offload-keeps-allocations")}
-# the others are nova-api's
+# Each defect declares the scenarios it must turn red, with a fragment of
+# each failure message, and the nova options under which nova takes its path
+# (embedded_cloud/defects/<module>.py, DEFECT).
+CATCHES = {name: defect.catches for name, defect in DEFECTS.items()}
 
 
 def as_counted(name: str) -> str:
@@ -147,7 +85,7 @@ def test_clean_cloud_is_green(clean_cloud, tmp_path):
 
 @pytest.mark.parametrize("defect", sorted(CATCHES))
 def test_suite_catches(defect, session_cloud, tmp_path):
-    session_cloud.ensure({SERVICE.get(defect, "nova-api"): defect}, NOVA_OPTIONS.get(defect, ()))
+    session_cloud.ensure({DEFECTS[defect].service: defect}, DEFECTS[defect].nova_options)
     features = features_holding(CATCHES[defect])
     results, output = run_suite(session_cloud, tmp_path, features)
     # Every scenario of those features ran (each example row of an outline too).

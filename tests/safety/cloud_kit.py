@@ -70,3 +70,14 @@ def ledgered_server(conn, ledger, prefix: str, name: str, host: str):
     server = boot(conn, prefix + name, flavor.id, host=host)
     ledger.created("server", server.name, server.id)
     return flavor, server
+
+
+def fault_control(cloud):
+    """The fault control a run on ``cloud`` uses: the commands it publishes
+    (`embedded-cloud facts`), as the suite lays them in."""
+    from acceptance.cloud import embedded, fault_control as faults
+    from acceptance.settings import resolve, with_embedded_defaults
+
+    facts = embedded.facts(str(cloud.layout.root))
+    return faults.choose(with_embedded_defaults(resolve({}, {}), facts.settings,
+                                                facts.nova_setting("DEFAULT.report_interval")))

@@ -11,7 +11,6 @@ import pytest
 
 from acceptance.cloud.changes import Creations, ServiceChanges
 from acceptance.cloud.compute import ComputeClient
-from acceptance.cloud.fault_control import EmbeddedFaultControl
 from acceptance.cloud.hosts import choose_hosts
 from acceptance.cloud.waiters import has_reported_since
 from acceptance.faults import KILL
@@ -35,7 +34,7 @@ def race(safety_cloud, conn, tmp_path):
     ledger = Ledger.open(tmp_path, cloud_key(conn), prefix)
     creations = Creations(conn, prefix, Timeouts(), ledger)
     services = ServiceChanges(
-        conn, EmbeddedFaultControl(safety_cloud), Timeouts(service_state=20), ledger, report_interval=1,
+        conn, kit.fault_control(safety_cloud), Timeouts(service_state=20), ledger, report_interval=1,
         check_host=lambda c, host: check_host_is_ours(c, host, prefix=prefix, ledger=ledger))
     image = conn.image.find_image(kit.IMAGE, ignore_missing=False)
     foreign = None

@@ -98,7 +98,7 @@ def test_each_cloud_has_its_own_ledger(tmp_path):
 
 
 def test_a_second_opener_is_refused_while_the_first_lives(ledger, tmp_path):
-    with pytest.raises(LedgerBusy, match=rf"pid {os.getpid()}.*acceptance.cleanup"):
+    with pytest.raises(LedgerBusy, match=rf"pid {os.getpid()}.*suite-cleanup"):
         Ledger.open(tmp_path, ledger.cloud_key, PREFIX)
 
 

@@ -58,7 +58,7 @@ def preflight(clouds_yaml, cloud=ADMIN_CLOUD, needs=Needs(), **settings):
     (ADMIN_CLOUD, {"image": "no-such-image"}, Needs(), r"image 'no-such-image' not found.*embedded-fake-image"),
     (ADMIN_CLOUD, {"target_host": "compute9"}, Needs(), r"target_host 'compute9' is not a compute host.*compute1, compute2"),
     (ADMIN_CLOUD, {}, Needs(computes=3), r"need 3 enabled, up compute host\(s\).*but 2 qualify"),
-    (ADMIN_CLOUD, {}, Needs(compute_calls=("2.999",)), r"microversion 2\.104.*needs 2\.999"),
+    (ADMIN_CLOUD, {}, Needs(compute_calls=("2.999",)), r"needs compute microversion 2\.999.*this cloud offers 2\.104"),
     (ADMIN_CLOUD, {}, Needs(placement_microversion="1.99"), r"Placement goes up to microversion 1\.39"),
 ])
 def test_each_bad_input_is_one_line(clouds_yaml, cloud, settings, needs, expected):

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from behave.configuration import Configuration
 from behave.parser import parse_feature
 
@@ -35,43 +36,58 @@ def test_needs_count_the_selected_scenarios_and_their_tags():
     assert (none.scenarios, none.computes) == (0, 0)
 
 
-def test_evacuate_and_shelve_scenarios_need_their_microversions_only_when_selected():
+def test_a_tagged_microversion_is_no_need_of_the_run_only_of_its_scenarios():
+    """Tempest's min_microversion: such scenarios are skipped one by one
+    (acceptance/tags.py), so the preflight asks only what every scenario does."""
     feature = parse_feature("""Feature: f
   @evacuate
   Scenario: moved
     Given x
-  @shelve
-  Scenario: shelved
-    Given x
-  Scenario: plain
+  @unshelve-to-host
+  Scenario: unshelved
     Given x
 """)
-    assert "2.95" in needs_for([feature], config()).compute_calls
-    assert "2.91" in needs_for([feature], config()).compute_calls
-    plain = needs_for([feature], config("--tags=not @evacuate and not @shelve")).compute_calls
-    assert not {"2.95", "2.91"} & set(plain)
+    assert needs_for([feature], config()).compute_calls == ("2.37", "2.53", "2.74")
 
 
-def test_an_older_nova_is_told_which_scenarios_to_leave_out():
-    from acceptance.safety.preflight import Needs, PreflightError, check_access
-
+def older_nova(max_microversion):
     class Proxy:
         def get_endpoint_data(self):
-            return type("Data", (), {"max_microversion": (2, 90)})()
+            return type("Data", (), {"max_microversion": max_microversion})()
 
         def services(self, binary):
             return []
 
-    conn = type("Conn", (), {"compute": Proxy(), "authorize": lambda self: None})()
-    try:
-        check_access(lambda: conn, Needs(compute_calls=("2.37", "2.95")))
-    except PreflightError as error:
-        message = str(error)
-    else:
-        raise AssertionError("a compute API at 2.90 passed a need for 2.95")
-    assert message == ("the compute API goes up to microversion 2.90, but the suite needs 2.95 to "
-                       "evacuate a server, which then arrives SHUTOFF (scenarios tagged @evacuate; "
-                       "leave them out with --tags='not @evacuate'); run the suite against a newer nova")
+    class Placement(Proxy):
+        def get_endpoint_data(self):
+            return type("Data", (), {"max_microversion": (1, 39)})()
+
+    return type("Conn", (), {"compute": Proxy(), "placement": Placement(),
+                             "authorize": lambda self: None})()
+
+
+def test_an_older_nova_passes_the_preflight_and_says_what_it_offers():
+    from acceptance.safety.preflight import Needs, check_access
+
+    result = check_access(lambda: older_nova((2, 90)), Needs())
+    assert (result.compute_max, result.offered.highest) == ("2.90", "2.90")
+    capped = check_access(lambda: older_nova((2, 104)), Needs(), cap="2.93")
+    assert (capped.compute_max, capped.offered.highest) == ("2.104", "2.93")
+
+
+@pytest.mark.parametrize("cloud, cap, expected", [
+    ((2, 60), None, "every scenario needs compute microversion 2.74 to boot a server onto a named "
+                    "host, but this cloud offers 2.60; run the suite against a newer nova"),
+    ((2, 104), "2.60", "every scenario needs compute microversion 2.74 to boot a server onto a named "
+                       "host, but this run offers 2.60 (-D compute_max_microversion=2.60; the cloud "
+                       "offers 2.104); raise -D compute_max_microversion"),
+])
+def test_only_what_every_scenario_needs_ends_the_run(cloud, cap, expected):
+    from acceptance.safety.preflight import Needs, PreflightError, check_access
+
+    with pytest.raises(PreflightError) as error:
+        check_access(lambda: older_nova(cloud), Needs(), cap=cap)
+    assert str(error.value) == expected
 
 
 def test_fail_cleanly_exits_2_with_one_scrubbed_line():

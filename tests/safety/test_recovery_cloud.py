@@ -95,7 +95,7 @@ def test_a_live_run_holds_its_ledger(safety_cloud, conn, tmp_path):
     settings = SuiteSettings(run_dir=str(tmp_path), report_interval=1.0)
     net = safety.begin(kit.factory(safety_cloud), settings, Needs(), log=lambda line: None)
     try:
-        with pytest.raises(safety.StartError) as error:
+        with pytest.raises(safety.START_ERRORS) as error:
             safety.begin(kit.factory(safety_cloud), settings, Needs(), log=lambda line: None)
         assert "another run" in str(error.value) and "\n" not in str(error.value)
         result = subprocess.run(

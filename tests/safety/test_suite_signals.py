@@ -20,10 +20,16 @@ import pytest
 
 from acceptance.safety.ledger import read_records
 from acceptance.safety.prefix import is_suite_name
+from reports import junit
+from tests.reports import junit_schema
+from reports.junit_skips import NOT_RUN
+from reports.junit_stops import FILE_NAME as STOPPED_RUN_FILE
 from tests.openstack_kit import os_environment
 from tests.safety import cloud_kit as kit
+from tests.suite.behave_run import junit_testcases, parsed_scenarios
 
 PROJECT = Path(__file__).resolve().parents[2]
+SELECTION = "@fault-control and not @evacuate"
 
 
 @pytest.fixture
@@ -75,7 +81,7 @@ def test_an_interrupted_suite_puts_the_cloud_back(safety_cloud, conn, suite_copy
     usages_before = kit.provider_usages(conn)
     # Not @evacuate: its own restore test (test_evacuation_restore_cloud) covers it, and
     # interrupted there the restore waits minutes for the evacuation to settle.
-    child = start_suite(suite_copy, safety_cloud, "--tags=@fault-control and not @evacuate")
+    child = start_suite(suite_copy, safety_cloud, f"--tags={SELECTION}")
     ledger = wait_for_first_service_change(suite_copy, child)
     time.sleep(0.5)  # mid-change: nova-compute stopping, the service about to be forced down
     for signum in signals:
@@ -85,31 +91,63 @@ def test_an_interrupted_suite_puts_the_cloud_back(safety_cloud, conn, suite_copy
     assert child.returncode == status, f"{out[-3000:]}\n{err[-3000:]}"
     assert "Traceback" not in err
     assert_cloud_as_before(conn, usages_before, ledger)
-    assert list((suite_copy / "reports-out" / "junit").glob("*.xml")), "reports still written"
+    assert_junit_of_an_interrupted_run(suite_copy / "reports-out" / "junit", signals[0])
 
 
-@pytest.mark.parametrize("userdata, expected", [
-    (["-D", "cloud=no-such-cloud"], "preflight: Cloud no-such-cloud was not found."),
-    (["-D", "flavor=no-such-flavor"], "preflight: flavor 'no-such-flavor' not found"),
-    (["-D", "target_host=compute9"], "preflight: target_host 'compute9' is not a compute host"),
-    (["-D", "timeout.heal=soon"], "preflight: timeout.heal='soon' is not a number of seconds"),
-    (["-D", "report_interval=often"], "preflight: report_interval='often' is not a number of seconds"),
-    (["-D", "cut_placement_path_command=true"],
+def assert_junit_of_an_interrupted_run(junit_dir, signum):
+    """Every scenario has its testcase: those that ran with their outcome,
+    the selected ones the interrupt kept from running marked so, the others
+    as left out by the selection."""
+    for path in junit.report_files(junit_dir):
+        junit_schema.validate(path)
+    cases = {case["name"]: case for case in junit_testcases(junit_dir)}
+    scenarios = parsed_scenarios()
+    assert set(cases) == set(scenarios)
+    interrupted = f"not run: the run was interrupted ({signal.Signals(signum).name}) before this scenario"
+    for name, case in cases.items():
+        tags = set(scenarios[name].effective_tags)
+        if "fault-control" not in tags or "evacuate" in tags:  # SELECTION
+            assert case["skip_message"] == NOT_RUN, (name, case)
+        else:
+            assert case["skip_message"] in (None, interrupted), (name, case)
+    ran = [case["status"] for case in cases.values() if case["skip_message"] is None]
+    assert ran and set(ran) <= {"passed", "failed", "error"}, cases  # error: the one interrupted
+    assert any(case["skip_message"] == interrupted for case in cases.values()), cases
+
+
+@pytest.mark.parametrize("userdata, check, expected", [
+    (["-D", "cloud=no-such-cloud"], "cloud access", "preflight: Cloud no-such-cloud was not found."),
+    (["-D", "flavor=no-such-flavor"], "cloud resources", "preflight: flavor 'no-such-flavor' not found"),
+    (["-D", "target_host=compute9"], "cloud resources",
+     "preflight: target_host 'compute9' is not a compute host"),
+    (["-D", "timeout.heal=soon"], "settings", "preflight: timeout.heal='soon' is not a number of seconds"),
+    (["-D", "report_interval=often"], "settings",
+     "preflight: report_interval='often' is not a number of seconds"),
+    (["-D", "cut_placement_path_command=true"], "settings",
      "preflight: cut_placement_path_command is set but restore_placement_path_command is not"),
-    (["-D", "run_dir=/proc/version/run"], "preflight: run_dir '/proc/version/run' cannot hold"),
-    (["-D", "embedded_cloud.run_dir=/proc/version/cloud"],
+    (["-D", "compute_max_microversion=2.60"], "cloud access",
+     "preflight: every scenario needs compute microversion 2.74 to boot a server onto a named host, "
+     "but this run offers 2.60"),
+    (["-D", "run_dir=/proc/version/run"], "run_dir", "preflight: run_dir '/proc/version/run' cannot hold"),
+    (["-D", "embedded_cloud.run_dir=/proc/version/cloud"], "embedded cloud",
      "preflight: the embedded cloud did not start: `embedded-cloud up` exited 2: embedded-cloud: "
      "the embedded cloud cannot use its run directory /proc/version/cloud (/proc/version is not a directory)"),
     # A cloud known only by OS_* variables (as after sourcing an openrc file).
-    (["OS_*"], "preflight: no image named for cloud 'envvars' (from OS_AUTH_URL); pass -D image="),
-    (["OS_*", "-D", "image=nope"], "preflight: image 'nope' not found"),
-    (["OS_*", "-D", "image=embedded-fake-image", "-D", "target_host=compute9"],
+    (["OS_*"], "cloud resources",
+     "preflight: no image named for cloud 'envvars' (from OS_AUTH_URL); pass -D image="),
+    (["OS_*", "-D", "image=nope"], "cloud resources", "preflight: image 'nope' not found"),
+    (["OS_*", "-D", "image=embedded-fake-image", "-D", "target_host=compute9"], "cloud resources",
      "preflight: target_host 'compute9' is not a compute host"),
-    (["OS_*", "-D", "image=embedded-fake-image", "-D", "fault_control=embedded"],
+    (["OS_*", "-D", "image=embedded-fake-image", "-D", "fault_control=embedded"], "settings",
      "preflight: fault_control='embedded' needs the embedded cloud"),
-    (["OS_* but OS_PASSWORD"], "preflight: the cloud configuration is incomplete"),
+    (["OS_* but OS_PASSWORD"], "cloud access", "preflight: the cloud configuration is incomplete"),
 ])
-def test_the_wired_suite_refuses_bad_input_in_one_line(safety_cloud, suite_copy, userdata, expected):
+def test_the_wired_suite_refuses_bad_input_in_one_line(safety_cloud, suite_copy, userdata, check, expected):
+    """... and CI still gets a JUnit file: one failing testcase named for
+    the check, carrying the line (an earlier run's files are gone)."""
+    junit_dir = suite_copy / "reports-out" / "junit"
+    junit_dir.mkdir(parents=True)
+    (junit_dir / "TESTS-earlier-run.xml").write_text("<testsuite/>")
     os_env = None
     if userdata and userdata[0].startswith("OS_*"):
         os_env = os_environment(safety_cloud.layout.clouds_yaml)
@@ -123,5 +161,9 @@ def test_the_wired_suite_refuses_bad_input_in_one_line(safety_cloud, suite_copy,
     assert line.startswith(expected), err
     assert err.rstrip().endswith(line)  # the last word, after the embedded cloud's own progress lines
     assert "Traceback" not in err + out
+    assert [path.name for path in junit.report_files(junit_dir)] == [STOPPED_RUN_FILE]
+    junit_schema.validate(junit_dir / STOPPED_RUN_FILE)
+    [case] = junit_testcases(junit_dir)
+    assert (case["name"], case["status"], case["message"]) == (check, "failed", line.removeprefix("preflight: "))
     assert not (suite_copy / "run" / "ledgers").exists() or not any(
         read_records(p) for p in (suite_copy / "run" / "ledgers").glob("*.jsonl"))

@@ -79,6 +79,9 @@ def test_audit_command_is_a_setting_and_a_bad_placeholder_is_one_line_with_the_f
 def test_an_audit_that_cannot_reach_placement_while_the_path_is_cut_says_the_cut_is_too_broad():
     from types import SimpleNamespace
 
+    from acceptance.scenario import step_types
+
+    step_types.register()  # as features/environment.py does before behave loads the steps
     from features.steps.audit import check
 
     broken = AuditRun("ssh ctl1 'sudo docker exec nova_api nova-manage placement audit --verbose'", 255,

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.nova_test import (
+from benchmarks.nova_functional import (
     AFTER_RESTART,
     EVACUATE,
     FROM_API,

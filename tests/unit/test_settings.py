@@ -242,7 +242,20 @@ def test_known_keys_lists_every_setting():
         "allow_foreign_servers", "run_dir", "report_interval",
         "cut_placement_path_command", "restore_placement_path_command", "audit_command",
         "deployment", "container_engine", "ssh", "controller",
+        "compute_max_microversion",
     }  # fmt: skip
+
+
+def test_the_compute_microversion_cap_is_kept_as_given():
+    assert resolve({"compute_max_microversion": " 2.90 "}, {}).compute_max_microversion == "2.90"
+    assert resolve({}, {}).compute_max_microversion is None
+
+
+@pytest.mark.parametrize("value", ["2", "2.x", "latest", "2.90.1", "v2.90"])
+def test_a_compute_microversion_cap_that_is_not_one_is_refused(value):
+    assert error_from({"compute_max_microversion": value}) == (
+        f"compute_max_microversion={value!r} is not a microversion; "
+        "pass e.g. -D compute_max_microversion=2.90 (major.minor)")
 
 
 @pytest.mark.parametrize(

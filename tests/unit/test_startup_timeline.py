@@ -1,7 +1,7 @@
 """The start-up timeline's critical path, on canned spans (no cloud)."""
 from __future__ import annotations
 
-from embedded_cloud.timeline import Span, Timeline
+from embedded_cloud.startup_timeline import Span, Timeline
 
 
 def timeline(spans: list[Span], reached: dict[str, tuple[str, float]]) -> Timeline:

@@ -5,7 +5,7 @@ steps are marked between the samples they fell between."""
 import re
 from html.parser import HTMLParser
 
-from reports.timeline_svg import timeline_svg
+from reports.usage_chart_svg import usage_chart_svg
 from tests.reports.html_sections import scenarios, table_rows
 
 PASSING = "Allocations are released after a local delete"
@@ -62,7 +62,7 @@ def test_only_scenarios_with_usages_get_a_chart(behave_run):
 
 def test_a_host_missing_from_a_sample_has_no_point_there_and_one_panel_per_class():
     rows = {"c1 VCPU": [0, 1, None, 0], "c1 DISK_GB": [0, 1, 1, 0], "c2 VCPU": [None, 2, 2, 2]}
-    svg = timeline_svg(["a", "b", "c", "d"], rows, [{"at": 0, "label": "cut path"}, {"at": 9, "label": "x"}])
+    svg = usage_chart_svg(["a", "b", "c", "d"], rows, [{"at": 0, "label": "cut path"}, {"at": 9, "label": "x"}])
     points = read_svg(svg).points
     assert sorted(points) == sorted((row, i) for row, values in rows.items()
                                     for i, v in enumerate(values) if v is not None)
@@ -72,4 +72,4 @@ def test_a_host_missing_from_a_sample_has_no_point_there_and_one_panel_per_class
 
 
 def test_no_samples_no_chart():
-    assert timeline_svg([], {}, []) == ""
+    assert usage_chart_svg([], {}, []) == ""

@@ -18,7 +18,7 @@ _LEFT, _RIGHT, _TOP, _STEP = 96, 150, 80, 76
 _PANEL, _GAP, _LABELS = 54, 16, 96
 
 
-def timeline_svg(columns: list[str], rows: dict[str, list], events: list[dict]) -> str:
+def usage_chart_svg(columns: list[str], rows: dict[str, list], events: list[dict]) -> str:
     """``rows`` maps "HOST CLASS" to one value per column (None: not sampled);
     ``events`` are ``{"at": n, "label": ...}``, n the samples taken before."""
     classes, hosts = _classes_and_hosts(rows)

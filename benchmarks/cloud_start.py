@@ -1,6 +1,6 @@
 """Benchmark the embedded cloud: cold start, warm start, memory.
 
-    python -m embedded_cloud.benchmark [--runs N] [--keep]
+    python -m benchmarks.cloud_start [--runs N] [--keep]
 
 Cold: from an empty run directory to ready (every API answers, both computes
 up with resource providers). Warm: `down` then `up` on the same directory.
@@ -25,9 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import processes, schema_cache, zygote
-from .cloud import EmbeddedCloud
-from .services import nova
+from embedded_cloud import processes, schema_cache, zygote
+from embedded_cloud.cloud import EmbeddedCloud
+from embedded_cloud.services import nova
 
 TARGET_COLD_S = 12.0
 TARGET_WARM_S = 8.0
@@ -159,7 +159,7 @@ def run(runs: int, keep: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m embedded_cloud.benchmark",
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.cloud_start",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=1, help="cold+warm pairs to run (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the run directories")
