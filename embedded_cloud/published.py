@@ -17,7 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
+from .setup.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
 from .layout import Layout, venv_bin
 from .services import nova
 from .state import State

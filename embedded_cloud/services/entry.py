@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Callable, Iterable
 
 from ..context import Ctx
-from ..processes import ProcessSpec
+from ..runtime.processes import ProcessSpec
 
 # ready(ctx, since): is it serving? `since` is when it was started (or what
 # its Service.since read before the start), for a heartbeat-style probe; the

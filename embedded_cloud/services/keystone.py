@@ -5,10 +5,10 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from .. import schema_cache
+from ..setup import schema_cache
 from ..context import Ctx, ini
 from ..layout import venv_prefix
-from ..processes import ProcessSpec
+from ..runtime.processes import ProcessSpec
 from ..state import written_file
 from .entry import Service, Step, untimed
 from .http_probe import answers

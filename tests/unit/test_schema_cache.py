@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hamcrest import assert_that, equal_to, is_not
 
-from embedded_cloud import schema_cache
+from embedded_cloud.setup import schema_cache
 
 VERSIONS = {"nova": "31.0.0", "openstack-placement": "12.0.0", "keystone": "26.0.0",
             "glance": "29.0.0", "mariadb": "mariadbd  Ver 10.11.6-MariaDB"}

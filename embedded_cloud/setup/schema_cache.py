@@ -34,15 +34,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .binaries import require
-from .context import Ctx
-from .layout import PROJECT_ROOT, venv_prefix
+from ..runtime.binaries import require
+from ..context import Ctx
+from ..layout import PROJECT_ROOT, venv_prefix
 
 ENV = "EMBEDDED_CLOUD_SCHEMA_CACHE"
 PACKAGES = ("nova", "openstack-placement", "keystone", "glance")
 # Our code that decides what the migrations produce.
 SETUP_MODULES = tuple(PROJECT_ROOT / "embedded_cloud" / name for name in (
-    "schema_cache.py", "nova_setup.py", "keystone_setup.py", "services/mariadb.py",
+    "setup/schema_cache.py", "setup/nova_setup.py", "setup/keystone_setup.py", "services/mariadb.py",
     "services/nova.py", "services/placement.py", "services/keystone.py", "services/glance.py"))
 
 
