@@ -38,6 +38,9 @@ class Service:
     infrastructure: bool = False
     user: str | None = None  # its Keystone user, in the `service` project
     databases: tuple[str, ...] = ()  # created in MariaDB on a cold start
+    # The distribution whose migrations make its schema: its version is part
+    # of the schema cache's key (setup/schema_cache.py).
+    schema_package: str | None = None
 
 
 @dataclass(frozen=True)

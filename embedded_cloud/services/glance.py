@@ -83,4 +83,5 @@ def ready(ctx: Ctx) -> bool:
 
 
 SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
-                  initialise=initialize, endpoint=("image", "glance", ""), user=NAME)
+                  initialise=initialize, endpoint=("image", "glance", ""), user=NAME,
+                  schema_package="glance")

@@ -110,5 +110,6 @@ def ready(ctx: Ctx) -> bool:
 
 
 SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
-                  initialise=initialize, endpoint=("identity", "keystone", "/v3"))
+                  initialise=initialize, endpoint=("identity", "keystone", "/v3"),
+                  schema_package="keystone")
 SCHEMA_REPORTED = Step("keystone schema cached", run=report_schema_cached, after=(NAME,), on="cold")

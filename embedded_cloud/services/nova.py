@@ -371,7 +371,7 @@ SCHEDULER_SERVICE = Service(SCHEDULER, scheduler_spec, _beats(SCHEDULER),
 # request): its import overlaps the rest of the start-up.
 API_SERVICE = Service(API, api_spec, untimed(api_ready), ports=(API,), write_config=write_config,
                       after=(DATABASES.name,), endpoint=("compute", "nova", "/v2.1"), user=USER,
-                      databases=SCHEMAS)
+                      databases=SCHEMAS, schema_package="nova")
 
 
 def compute_service(host: str) -> Service:

@@ -66,5 +66,6 @@ def relay_ready(ctx: Ctx) -> bool:
 
 SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
                   initialise=initialize, after=(mariadb.DATABASES_CREATED,),
-                  endpoint=("placement", "placement", ""), user=NAME, databases=(NAME,))
+                  endpoint=("placement", "placement", ""), user=NAME, databases=(NAME,),
+                  schema_package="openstack-placement")
 RELAY_SERVICE = Service(RELAY, relay_spec, untimed(relay_ready), ports=(RELAY,))
