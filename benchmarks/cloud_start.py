@@ -25,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from embedded_cloud import processes, schema_cache, zygote
+from embedded_cloud.runtime import processes, zygote
+from embedded_cloud.setup import schema_cache
 from embedded_cloud.cloud import EmbeddedCloud
 from embedded_cloud.services import nova
 

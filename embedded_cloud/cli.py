@@ -22,7 +22,7 @@ import json
 import os
 import sys
 
-from .clouds_yaml import ADMIN_CLOUD
+from .setup.clouds_yaml import ADMIN_CLOUD
 from .errors import CloudError
 
 
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--compute-supervisor", default="none", metavar="POLICY:SECONDS",
                     help="run the nova-computes under a supervisor modelled on systemd's Restart=: "
                          "always:11 (Kolla-Ansible), on-failure:2 (OpenStack-Ansible) or none "
-                         "(the default; see embedded_cloud/supervisor.py)")
+                         "(the default; see embedded_cloud/runtime/supervisor.py)")
     commands.add_parser("down", help="stop every process of the cloud")
     commands.add_parser("status", help="show each process, its PID, port and memory, and the "
                                                "requests the Neutron stand-in could not answer")
@@ -84,9 +84,9 @@ def _defects(pairs: list[str]) -> dict[str, str]:
 
 def _print_status(cloud) -> int:
     from .defects.choice import describe
-    from .nova_options import describe as describe_options
-    from .processes import tail
-    from .supervisor import describe as describe_supervisor
+    from .setup.nova_options import describe as describe_options
+    from .runtime.processes import tail
+    from .runtime.supervisor import describe as describe_supervisor
 
     dead = 0
     for s in cloud.status():
@@ -205,16 +205,16 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "up":
             from .defects.switch import switch_in_place
 
-            from .nova_options import parse
+            from .setup.nova_options import parse
 
-            from .nova_option_names import check
-            from .supervisor import parse as parse_supervisor
+            from .setup.nova_option_names import check
+            from .runtime.supervisor import parse as parse_supervisor
 
             defects, nova_options = _defects(args.defect), parse(args.nova_option)
             check(nova_options)  # before anything starts: nova would ignore an unknown one
             parse_supervisor(args.compute_supervisor)  # bad input: one line before anything starts
             if args.no_schema_cache:
-                from . import schema_cache
+                from .setup import schema_cache
 
                 os.environ[schema_cache.ENV] = "off"  # read in the set-up steps and their children
             # Only the defects differ from the running cloud's: restart just their processes.

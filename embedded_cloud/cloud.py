@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from . import clouds_yaml, keystone_catalog, processes, releases, supervisor, zygote
-from .binaries import require_all
+from . import releases
+from .runtime import processes, supervisor, zygote
+from .setup import clouds_yaml, keystone_catalog
+from .runtime.binaries import require_all
 from .context import Ctx
 from .errors import CloudError
 from .layout import Layout
-from .ports import free_port, is_free
-from .parallel import Aborted, Milestones, parallel, run_in_order
-from .processes import ProcessSpec
+from .runtime.ports import free_port, is_free
+from .runtime.parallel import Aborted, Milestones, parallel, run_in_order
+from .runtime.processes import ProcessSpec
 from .services import nova, placement
 from .services.entry import Entry, Service, Step
 from .service_table import (INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER, PROCESSES, SERVICE_USERS, TABLE,
@@ -349,7 +351,7 @@ class EmbeddedCloud:
 
         self._spawn(ProcessSpec(
             name=supervisor.SUPERVISOR,
-            argv=[sys.executable, "-m", "embedded_cloud.supervisor", "--run-dir", str(self.layout.root)],
+            argv=[sys.executable, "-m", "embedded_cloud.runtime.supervisor", "--run-dir", str(self.layout.root)],
             log=self.layout.log(supervisor.SUPERVISOR)))
 
     # ---------------------------------------------------------- nova-manage

@@ -9,7 +9,7 @@ from typing import Callable, Optional
 
 from .errors import CloudError
 from .layout import Layout
-from .processes import command_environment, tail
+from .runtime.processes import command_environment, tail
 from .state import State
 
 REGION = "RegionOne"

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from .cloud import FAULT_ACTIONS
-from .clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
+from .setup.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
 from .layout import Layout, venv_bin
 from .services import nova
 from .state import State

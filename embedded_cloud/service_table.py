@@ -13,8 +13,8 @@ its one line here.
 """
 from __future__ import annotations
 
-from . import clouds_yaml, keystone_catalog
-from .admin import admin_connection
+from .setup import clouds_yaml, keystone_catalog
+from .setup.admin import admin_connection
 from .context import Ctx
 from .services import glance, keystone, mariadb, neutron_standin, nova, placement, rabbitmq
 from .services.entry import Entry, Service, Step

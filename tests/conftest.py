@@ -14,7 +14,7 @@ import openstack
 import pytest
 from openstack.config import loader
 
-from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
+from embedded_cloud.setup.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
 from embedded_cloud.layout import DEFAULT_CLOUD_DIR
 
 PROJECT = Path(__file__).resolve().parents[1]

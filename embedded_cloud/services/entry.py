@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Callable, Iterable
 
 from ..context import Ctx
-from ..processes import ProcessSpec
+from ..runtime.processes import ProcessSpec
 
 # ready(ctx, since): is it serving? `since` is when it was started (or what
 # its Service.since read before the start), for a heartbeat-style probe; the
@@ -38,6 +38,9 @@ class Service:
     infrastructure: bool = False
     user: str | None = None  # its Keystone user, in the `service` project
     databases: tuple[str, ...] = ()  # created in MariaDB on a cold start
+    # The distribution whose migrations make its schema: its version is part
+    # of the schema cache's key (setup/schema_cache.py).
+    schema_package: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import shutil
 
-from .. import schema_cache
+from ..setup import schema_cache
 from ..context import Ctx, ini
-from ..launch import launch_argv
+from ..runtime.launch import launch_argv
 from ..layout import venv_prefix
-from ..processes import ProcessSpec
+from ..runtime.processes import ProcessSpec
 from ..state import written_file
 from .entry import Service, untimed
 from .http_probe import answers
@@ -83,4 +83,5 @@ def ready(ctx: Ctx) -> bool:
 
 
 SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
-                  initialise=initialize, endpoint=("image", "glance", ""), user=NAME)
+                  initialise=initialize, endpoint=("image", "glance", ""), user=NAME,
+                  schema_package="glance")

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from .. import schema_cache
+from ..setup import schema_cache
 from ..context import Ctx, ini
 from ..layout import venv_prefix
-from ..processes import ProcessSpec
+from ..runtime.processes import ProcessSpec
 from ..state import written_file
 from .entry import Service, Step, untimed
 from .http_probe import answers
@@ -110,5 +110,6 @@ def ready(ctx: Ctx) -> bool:
 
 
 SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
-                  initialise=initialize, endpoint=("identity", "keystone", "/v3"))
+                  initialise=initialize, endpoint=("identity", "keystone", "/v3"),
+                  schema_package="keystone")
 SCHEMA_REPORTED = Step("keystone schema cached", run=report_schema_cached, after=(NAME,), on="cold")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pymysql
 
-from .. import schema_cache
-from ..binaries import require
+from ..setup import schema_cache
+from ..runtime.binaries import require
 from ..context import Ctx
-from ..processes import ProcessSpec
+from ..runtime.processes import ProcessSpec
 from .entry import Service, untimed
 
 NAME = "mariadb"

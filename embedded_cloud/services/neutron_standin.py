@@ -7,7 +7,7 @@ which `embedded-cloud status` prints and the cloud tests check.
 from __future__ import annotations
 
 from ..context import Ctx
-from ..processes import ProcessSpec
+from ..runtime.processes import ProcessSpec
 from ..wsgi.neutron_standin import RECORD_ENV
 from .entry import Service, untimed
 from .http_probe import answers

@@ -12,13 +12,13 @@ import os
 import sys
 from datetime import datetime, timezone
 
-from .. import zygote
-from ..admin import shared_admin
+from ..runtime import zygote
+from ..setup.admin import shared_admin
 from ..context import REGION, Ctx, ini
-from ..launch import launch_argv
+from ..runtime.launch import launch_argv
 from ..layout import venv_prefix
-from ..processes import ProcessSpec
-from ..nova_options import merged
+from ..runtime.processes import ProcessSpec
+from ..setup.nova_options import merged
 from ..state import written_file
 from . import keystone, mariadb, placement, rabbitmq
 from .entry import Service, Step, untimed
@@ -175,7 +175,7 @@ def initialize(ctx: Ctx) -> None:
     transport = "{scheme}://{username}:{password}@{hostname}:{port}/"
     # The schemas from the cache (load_schemas): nova_setup then only maps the cells.
     loaded = mariadb.migrated(ctx, SCHEMAS)
-    ctx.run("nova-manage", [sys.executable, "-m", "embedded_cloud.nova_setup",
+    ctx.run("nova-manage", [sys.executable, "-m", "embedded_cloud.setup.nova_setup",
                             *(["--schema-loaded"] if loaded else []),
                             ctx.db_url("nova_cell0"), transport,
                             *_configs(ctx, "nova.conf", "nova-db.conf")], fork=_in_zygote(ctx))
@@ -239,7 +239,7 @@ def zygote_spec(ctx: Ctx) -> ProcessSpec:
     """The fork server the conductor, scheduler and computes are forked from (zygote.py)."""
     return ProcessSpec(
         name=ZYGOTE,
-        argv=[sys.executable, "-m", "embedded_cloud.zygote", str(zygote_socket(ctx)),
+        argv=[sys.executable, "-m", "embedded_cloud.runtime.zygote", str(zygote_socket(ctx)),
               *_configs(ctx, "nova.conf")],
         log=ctx.layout.log(ZYGOTE),
     )
@@ -371,7 +371,7 @@ SCHEDULER_SERVICE = Service(SCHEDULER, scheduler_spec, _beats(SCHEDULER),
 # request): its import overlaps the rest of the start-up.
 API_SERVICE = Service(API, api_spec, untimed(api_ready), ports=(API,), write_config=write_config,
                       after=(DATABASES.name,), endpoint=("compute", "nova", "/v2.1"), user=USER,
-                      databases=SCHEMAS)
+                      databases=SCHEMAS, schema_package="nova")
 
 
 def compute_service(host: str) -> Service:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 
 from ..context import Ctx, ini
-from ..launch import launch_argv
-from ..ports import accepts_connections
-from ..processes import ProcessSpec
+from ..runtime.launch import launch_argv
+from ..runtime.ports import accepts_connections
+from ..runtime.processes import ProcessSpec
 from ..state import written_file
 from . import mariadb
 from .entry import Service, untimed
@@ -54,7 +54,7 @@ def ready(ctx: Ctx) -> bool:
 def relay_spec(ctx: Ctx) -> ProcessSpec:
     return ProcessSpec(
         name=RELAY,
-        argv=[sys.executable, "-m", "embedded_cloud.relay", str(ctx.port(RELAY)),
+        argv=[sys.executable, "-m", "embedded_cloud.runtime.relay", str(ctx.port(RELAY)),
               str(ctx.port(NAME))],
         log=ctx.layout.log(RELAY),
     )
@@ -66,5 +66,6 @@ def relay_ready(ctx: Ctx) -> bool:
 
 SERVICE = Service(NAME, spec, untimed(ready), ports=(NAME,), write_config=write_config,
                   initialise=initialize, after=(mariadb.DATABASES_CREATED,),
-                  endpoint=("placement", "placement", ""), user=NAME, databases=(NAME,))
+                  endpoint=("placement", "placement", ""), user=NAME, databases=(NAME,),
+                  schema_package="openstack-placement")
 RELAY_SERVICE = Service(RELAY, relay_spec, untimed(relay_ready), ports=(RELAY,))

@@ -11,10 +11,10 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..binaries import require
+from ..runtime.binaries import require
 from ..context import Ctx
-from ..ports import accepts_connections
-from ..processes import ProcessSpec
+from ..runtime.ports import accepts_connections
+from ..runtime.processes import ProcessSpec
 from ..state import written_file
 from . import erlang_code
 from .entry import Service, untimed

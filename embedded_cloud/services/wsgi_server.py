@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from ..context import Ctx
-from ..processes import ProcessSpec
+from ..runtime.processes import ProcessSpec
 
 SERVE = "embedded_cloud.wsgi.serve"
 

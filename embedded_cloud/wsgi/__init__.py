@@ -8,7 +8,7 @@ import importlib
 import sys
 from contextlib import contextmanager
 
-from embedded_cloud.confinement import confine
+from embedded_cloud.runtime.confinement import confine
 
 
 def prepare() -> None:

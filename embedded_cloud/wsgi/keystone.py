@@ -1,6 +1,6 @@
 import os
 
-from embedded_cloud import keystone_setup
+from embedded_cloud.setup import keystone_setup
 from embedded_cloud.wsgi import loading, prepare, saml_schema
 
 prepare()

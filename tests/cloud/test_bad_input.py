@@ -9,7 +9,7 @@ import sys
 
 from hamcrest import assert_that, contains_string, equal_to, starts_with
 
-from embedded_cloud import processes
+from embedded_cloud.runtime import processes
 from embedded_cloud.state import ProcessRecord, State
 from embedded_cloud.layout import Layout
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from hamcrest import assert_that, equal_to, has_entries, has_items, is_not
 
-from embedded_cloud.ports import accepts_connections
+from embedded_cloud.runtime.ports import accepts_connections
 from embedded_cloud.services.nova import REPORT_INTERVAL
 
 from tests.openstack_kit import boot, openstack_cli, wait_until

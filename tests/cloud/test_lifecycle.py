@@ -10,9 +10,9 @@ import socket
 
 from hamcrest import assert_that, contains_string, equal_to, is_not, starts_with
 
-from embedded_cloud import processes
+from embedded_cloud.runtime import processes
 from embedded_cloud.service_table import PROCESS_ORDER
-from embedded_cloud.ports import accepts_connections
+from embedded_cloud.runtime.ports import accepts_connections
 from embedded_cloud.state import State
 
 from tests.openstack_kit import embedded_cloud_cli as cli

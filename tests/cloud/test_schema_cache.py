@@ -15,7 +15,8 @@ import sqlite3
 import pytest
 from hamcrest import assert_that, equal_to, has_length, is_not
 
-from embedded_cloud import schema_cache, service_table
+from embedded_cloud import service_table
+from embedded_cloud.setup import schema_cache
 from embedded_cloud.cloud import EmbeddedCloud
 from embedded_cloud.services import glance, keystone, mariadb
 

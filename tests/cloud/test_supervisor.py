@@ -1,5 +1,5 @@
 """The embedded cloud's computes under a supervisor modelled on systemd's
-Restart= (embedded_cloud/supervisor.py): what each policy restarts, and
+Restart= (embedded_cloud/runtime/supervisor.py): what each policy restarts, and
 what it leaves down."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 import pytest
 from hamcrest import assert_that, contains_string, equal_to, starts_with
 
-from embedded_cloud import processes, supervisor
+from embedded_cloud.runtime import processes, supervisor
 from embedded_cloud.services import nova
 from tests.openstack_kit import embedded_cloud_cli as cli
 

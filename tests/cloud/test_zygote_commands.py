@@ -1,4 +1,4 @@
-"""nova-manage as a fork of the nova zygote (embedded_cloud/zygote.py) says what
+"""nova-manage as a fork of the nova zygote (embedded_cloud/runtime/zygote.py) says what
 nova-manage on its own says: same output, same exit code, on a real leak."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 
 from hamcrest import assert_that, contains_string, equal_to, greater_than
 
-from embedded_cloud.processes import MARKER
+from embedded_cloud.runtime.processes import MARKER
 from embedded_cloud.services import nova
 
 from .kit import PLACEMENT, provider_id

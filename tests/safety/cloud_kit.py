@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from acceptance.cloud.connection import connection_factory
-from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
+from embedded_cloud.setup.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
 from tests.openstack_kit import IMAGE, boot, wait_until  # noqa: F401  re-exported for the safety tests
 
 HOSTS = ("compute1", "compute2")

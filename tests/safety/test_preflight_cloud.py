@@ -14,7 +14,7 @@ import yaml
 from acceptance.cloud.connection import connection_factory
 from acceptance.safety.preflight import Needs, PreflightError, run_preflight
 from acceptance.settings import SuiteSettings
-from embedded_cloud.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
+from embedded_cloud.setup.clouds_yaml import ADMIN_CLOUD, MEMBER_CLOUD
 from tests.safety import cloud_kit as kit
 
 

@@ -24,7 +24,7 @@ import pytest
 
 from embedded_cloud.context import Ctx
 from embedded_cloud.layout import Layout, venv_prefix
-from embedded_cloud.nova_option_names import NAMESPACES
+from embedded_cloud.setup.nova_option_names import NAMESPACES
 from embedded_cloud.services import glance, keystone, nova, placement
 from embedded_cloud.state import State
 
@@ -177,7 +177,7 @@ CONFINED_SEARCH = """
 import json, sys
 from oslo_config import cfg
 if sys.argv[1] == "confined":
-    from embedded_cloud.confinement import confine
+    from embedded_cloud.runtime.confinement import confine
     confine()
 conf = cfg.ConfigOpts()
 conf(args=[], project="nova", default_config_files=[])

@@ -4,11 +4,12 @@ from __future__ import annotations
 import pytest
 from hamcrest import assert_that, equal_to
 
-from embedded_cloud import cli, nova_option_names
+from embedded_cloud import cli
+from embedded_cloud.setup import nova_option_names
 from embedded_cloud.context import ini
-from embedded_cloud.nova_option_names import problem
+from embedded_cloud.setup.nova_option_names import problem
 from embedded_cloud.errors import CloudError
-from embedded_cloud.nova_options import merged, parse
+from embedded_cloud.setup.nova_options import merged, parse
 
 
 def test_options_group_by_section_and_the_last_value_wins():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hamcrest import assert_that, equal_to, is_not
 
-from embedded_cloud import schema_cache
+from embedded_cloud.setup import schema_cache
 
 VERSIONS = {"nova": "31.0.0", "openstack-placement": "12.0.0", "keystone": "26.0.0",
             "glance": "29.0.0", "mariadb": "mariadbd  Ver 10.11.6-MariaDB"}
@@ -34,7 +34,7 @@ def test_a_change_of_a_set_up_module_changes_the_key(tmp_path):
 
 
 def test_the_real_key_covers_the_services_and_our_set_up_modules():
-    assert_that(set(schema_cache.PACKAGES),
+    assert_that(set(schema_cache.packages()),
                 equal_to({"nova", "openstack-placement", "keystone", "glance"}))
     names = {path.name for path in schema_cache.SETUP_MODULES}
     assert_that(names >= {"nova_setup.py", "keystone_setup.py", "mariadb.py", "nova.py",

@@ -9,7 +9,7 @@ from hamcrest import assert_that, contains_string, equal_to, has_item, is_not
 
 from embedded_cloud.context import Ctx
 from embedded_cloud.layout import Layout
-from embedded_cloud.parallel import Milestones, check_order, run_in_order
+from embedded_cloud.runtime.parallel import Milestones, check_order, run_in_order
 from embedded_cloud.service_table import (DATABASES, INFRASTRUCTURE, PORT_NAMES, PROCESS_ORDER,
                                           SERVICE_USERS, TABLE, endpoints)
 from embedded_cloud.state import State

@@ -1,10 +1,10 @@
 """The embedded cloud's compute supervisor policy, as systemd's Restart=
-(embedded_cloud/supervisor.py): what each way down is restarted under."""
+(embedded_cloud/runtime/supervisor.py): what each way down is restarted under."""
 
 import pytest
 
 from embedded_cloud.errors import CloudError
-from embedded_cloud.supervisor import KILL, STOP, TERMINATE, Policy, describe, parse
+from embedded_cloud.runtime.supervisor import KILL, STOP, TERMINATE, Policy, describe, parse
 
 
 @pytest.mark.parametrize("restart, cause, restarted", [

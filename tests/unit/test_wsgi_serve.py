@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hamcrest import assert_that, equal_to
 
-from embedded_cloud.ports import free_port
+from embedded_cloud.runtime.ports import free_port
 
 APP = '''
 def application(environ, start_response):

@@ -1,4 +1,4 @@
-"""The zygote's "run" request (embedded_cloud/zygote.py), with a tiny command instead of nova:
+"""The zygote's "run" request (embedded_cloud/runtime/zygote.py), with a tiny command instead of nova:
 the caller's files, the exit code, the output captured, the timeout."""
 import os
 import signal
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from embedded_cloud import zygote
+from embedded_cloud.runtime import zygote
 
 PROJECT = Path(__file__).resolve().parents[2]
 COMMAND = "tests.unit.zygote_command"
 # The zygote's serve(), without nova's import; it runs only modules of this package.
-SERVER = ("import sys; from pathlib import Path; from embedded_cloud import zygote; "
+SERVER = ("import sys; from pathlib import Path; from embedded_cloud.runtime import zygote; "
           "zygote.PACKAGE = 'tests.unit.'; zygote.serve(Path(sys.argv[1]))")
 
 

@@ -34,16 +34,23 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .binaries import require
-from .context import Ctx
-from .layout import PROJECT_ROOT, venv_prefix
+from ..runtime.binaries import require
+from ..context import Ctx
+from ..layout import PROJECT_ROOT, venv_prefix
 
 ENV = "EMBEDDED_CLOUD_SCHEMA_CACHE"
-PACKAGES = ("nova", "openstack-placement", "keystone", "glance")
 # Our code that decides what the migrations produce.
 SETUP_MODULES = tuple(PROJECT_ROOT / "embedded_cloud" / name for name in (
-    "schema_cache.py", "nova_setup.py", "keystone_setup.py", "services/mariadb.py",
+    "setup/schema_cache.py", "setup/nova_setup.py", "setup/keystone_setup.py", "services/mariadb.py",
     "services/nova.py", "services/placement.py", "services/keystone.py", "services/glance.py"))
+
+
+def packages() -> tuple[str, ...]:
+    """The distributions whose migrations make the cached schemas, as the
+    services declare them (``Service.schema_package``)."""
+    from ..service_table import PROCESSES  # the services import this module
+
+    return tuple(sorted({s.schema_package for s in PROCESSES if s.schema_package}))
 
 
 def enabled() -> bool:
@@ -62,7 +69,7 @@ def key(versions: dict[str, str], modules: Iterable[Path]) -> str:
 
 @functools.lru_cache(maxsize=1)
 def current_key() -> str:
-    versions = {name: metadata.version(name) for name in PACKAGES}
+    versions = {name: metadata.version(name) for name in packages()}
     versions["mariadb"] = subprocess.run(
         [require("mariadbd", "mariadb-server"), "--version"], capture_output=True, text=True,
         check=True).stdout.strip()

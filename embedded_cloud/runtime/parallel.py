@@ -5,7 +5,7 @@ import contextlib
 import threading
 from typing import Callable, Protocol, Sequence, TypeVar
 
-from .startup_timeline import MILESTONE, Timeline
+from ..startup_timeline import MILESTONE, Timeline
 
 
 def parallel(*tasks: Callable[[], None], milestones: "Milestones | None" = None) -> None:

@@ -1,7 +1,7 @@
 """Create nova's databases and cells in one process: the steps of nova-manage
 `api_db sync`, `cell_v2 map_cell0`, `cell_v2 create_cell` and `db sync`.
 
-    python -m embedded_cloud.nova_setup [--schema-loaded] CELL0_URL TRANSPORT_TEMPLATE --config-file ...
+    python -m embedded_cloud.setup.nova_setup [--schema-loaded] CELL0_URL TRANSPORT_TEMPLATE --config-file ...
 
 It calls the same command classes nova-manage dispatches to, in the same
 order (the syncs skipped with --schema-loaded: schema_cache.py loaded
@@ -21,7 +21,7 @@ def main() -> int:
     from nova.cmd import manage  # first: it applies nova's monkey patching
     from nova import config, objects
 
-    from embedded_cloud.confinement import confine
+    from embedded_cloud.runtime.confinement import confine
 
     confine()
 

@@ -26,7 +26,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from .errors import CloudError
+from ..errors import CloudError
 
 SUPERVISOR = "compute-supervisor"
 POLICIES = ("always", "on-failure")
@@ -78,8 +78,8 @@ def describe(text: str | None) -> str:
 def supervise(run_dir: str) -> None:
     """Forever: restart each compute that went down in a way the policy
     restarts, ``delay`` seconds after it was first seen down."""
-    from .cloud import EmbeddedCloud
-    from .services import nova
+    from ..cloud import EmbeddedCloud
+    from ..services import nova
 
     cloud = EmbeddedCloud(run_dir)
     down_since: dict[str, float] = {}
@@ -109,7 +109,7 @@ def supervise(run_dir: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m embedded_cloud.supervisor")
+    parser = argparse.ArgumentParser(prog="python -m embedded_cloud.runtime.supervisor")
     parser.add_argument("--run-dir", required=True)
     supervise(parser.parse_args(argv).run_dir)
     return 0

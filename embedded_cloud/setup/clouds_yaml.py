@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from .keystone_catalog import MEMBER_PROJECT, MEMBER_USER
-from .context import REGION, Ctx
-from .services import keystone
-from .services.entry import Step
-from .state import written_file
+from ..context import REGION, Ctx
+from ..services import keystone
+from ..services.entry import Step
+from ..state import written_file
 
 ADMIN_CLOUD = "embedded-admin"
 MEMBER_CLOUD = "embedded-member"

@@ -1,12 +1,12 @@
 """A fork server for nova: nova is imported once, and each nova service is a fork of that process.
 
-    python -m embedded_cloud.zygote SOCKET --config-file nova.conf
+    python -m embedded_cloud.runtime.zygote SOCKET --config-file nova.conf
 
 Importing nova takes seconds of CPU; every nova-conductor, nova-scheduler
 and nova-compute (and every compute restart of a scenario) paid it. The
 zygote imports the services' entry modules once, before any thread, socket
 or config use, then listens on a unix socket. A request names a process
-(the arguments of embedded_cloud.launch, its environment, working directory
+(the arguments of embedded_cloud.runtime.launch, its environment, working directory
 and log); the zygote forks, and the child makes itself that process: its
 own session (so `kill` of its group reaches it alone), the log as stdout and
 stderr, the environment it was given, then launch.main() -- which parses
@@ -49,7 +49,7 @@ from .processes import ProcessSpec, Started, start_ticks
 PRELOAD = ("nova.cmd.compute", "nova.cmd.conductor", "nova.cmd.scheduler",
            "nova.compute.api", "nova.virt.fake", "vif_plug_ovs.ovs", "vif_plug_noop.noop",
            "kombu.entity", "oslo_messaging._drivers.impl_rabbit")
-LAUNCH = ("-m", "embedded_cloud.launch")
+LAUNCH = ("-m", "embedded_cloud.runtime.launch")
 # Only the project's own modules are run in the zygote, never an arbitrary argv.
 PACKAGE = "embedded_cloud."
 CONNECT_TIMEOUT = 30
@@ -63,7 +63,7 @@ class Unavailable(OSError):
 
 
 def forkable(spec: ProcessSpec) -> bool:
-    """Is `spec` a process the zygote can become (run through embedded_cloud.launch)?"""
+    """Is `spec` a process the zygote can become (run through embedded_cloud.runtime.launch)?"""
     return tuple(spec.argv[1:3]) == LAUNCH
 
 

@@ -6,9 +6,9 @@ only corrects what changed, such as an endpoint whose port moved.
 from __future__ import annotations
 
 from .admin import admin_connection
-from .context import REGION, Ctx
-from .services import glance, keystone
-from .services.entry import Step
+from ..context import REGION, Ctx
+from ..services import glance, keystone
+from ..services.entry import Step
 
 MEMBER_USER, MEMBER_PROJECT = "demo", "demo"
 ROLES = ("admin", "member", "service")

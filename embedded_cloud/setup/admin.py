@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from .context import REGION, Ctx
+from ..context import REGION, Ctx
 
 if TYPE_CHECKING:
     import openstack

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import CloudError
+from ..errors import CloudError
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 EXAMPLE = "--nova-option DEFAULT.reclaim_instance_interval=3600"

@@ -12,7 +12,7 @@ keystone-manage call write the database directly; keystone_catalog.ensure_catalo
 still runs after the server answers (warm starts move ports) and on a cold
 start finds everything and only lists.
 
-    python -m embedded_cloud.keystone_setup [--schema-loaded] --config-file keystone.conf
+    python -m embedded_cloud.setup.keystone_setup [--schema-loaded] --config-file keystone.conf
 
 runs it on its own.
 
@@ -28,11 +28,12 @@ import traceback
 import uuid
 from pathlib import Path
 
-from embedded_cloud import keystone_catalog, schema_cache, service_table
-from embedded_cloud.confinement import confine
+from embedded_cloud import service_table
+from embedded_cloud.setup import keystone_catalog, schema_cache
+from embedded_cloud.runtime.confinement import confine
 from embedded_cloud.context import REGION, Ctx
 from embedded_cloud.layout import Layout
-from embedded_cloud.processes import MARKER
+from embedded_cloud.runtime.processes import MARKER
 from embedded_cloud.services import keystone as keystone_service
 from embedded_cloud.state import State
 

@@ -8,7 +8,7 @@ runs once in a subprocess of this virtualenv (nothing of nova enters the
 `embedded-cloud` command) and the list is kept in the virtualenv, keyed by the
 installed distributions: another nova or library misses it.
 
-    python -m embedded_cloud.nova_option_names     # the list, as JSON
+    python -m embedded_cloud.setup.nova_option_names     # the list, as JSON
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from .errors import CloudError
-from .layout import venv_prefix
+from ..errors import CloudError
+from ..layout import venv_prefix
 
 NAMESPACES = ("nova.conf", "oslo.log", "oslo.policy", "oslo.middleware", "oslo.db", "osprofiler",
               "keystonemiddleware.auth_token", "oslo.messaging", "oslo.privsep", "oslo.concurrency",

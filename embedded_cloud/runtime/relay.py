@@ -1,6 +1,6 @@
 """A TCP relay between nova-api and Placement, so the path can be cut and restored.
 
-    python -m embedded_cloud.relay LISTEN_PORT TARGET_PORT
+    python -m embedded_cloud.runtime.relay LISTEN_PORT TARGET_PORT
 
 Cutting the path stops this process (nova-api then gets "connection
 refused", as when Placement is unreachable); restoring it starts it again

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from .errors import CloudError
+from ..errors import CloudError
 
 # Debian puts the broker's scripts outside PATH and the database server in sbin.
 DEFAULT_EXTRA_DIRS = ("/usr/sbin", "/usr/lib/rabbitmq/bin", "/usr/lib/erlang/bin")

@@ -1,6 +1,6 @@
 """Run one OpenStack console entry point: confined to the run directory, with a defect if asked.
 
-    python -m embedded_cloud.launch [--no-fork] nova-compute nova.cmd.compute:main --config-file ...
+    python -m embedded_cloud.runtime.launch [--no-fork] nova-compute nova.cmd.compute:main --config-file ...
 
 Every service and every *-manage command of the embedded cloud runs this way,
 so oslo.config searches only the run directory (see confinement.py).
@@ -21,7 +21,7 @@ import importlib
 import sys
 
 from .confinement import confine
-from .defects import apply_from_environment
+from ..defects import apply_from_environment
 
 # The services that send heartbeats and serve RPC (nova-manage does neither).
 HEARTBEATING = ("nova-compute", "nova-conductor", "nova-scheduler")
@@ -32,7 +32,7 @@ STOP_POLL_SECONDS = 0.2
 
 def launch_argv(prog: str, entry: str, *args: str, no_fork: bool = False) -> list[str]:
     """The command line that runs console entry point `entry` as `prog` through this module."""
-    return [sys.executable, "-m", "embedded_cloud.launch", *(["--no-fork"] if no_fork else []),
+    return [sys.executable, "-m", "embedded_cloud.runtime.launch", *(["--no-fork"] if no_fork else []),
             prog, entry, *args]
 
 
