@@ -16,9 +16,9 @@ the reason. Prints figures; asserts nothing. A benchmark, not a CI job.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
-import shlex
 import subprocess
 import sys
 import time
@@ -49,16 +49,12 @@ def _cli(run_dir: Path, *args: str) -> list[str]:
     return [str(CLI), "--run-dir", str(run_dir), *args]
 
 
-def fault_args(run_dir: Path) -> list[str]:
-    cli = " ".join(shlex.quote(part) for part in _cli(run_dir))
-    commands = {
-        "stop_compute_command": f"{cli} compute stop {{host}}",
-        "start_compute_command": f"{cli} compute start {{host}}",
-        "kill_compute_command": f"{cli} compute kill {{host}}",
-        "cut_placement_path_command": f"{cli} placement-path cut",
-        "restore_placement_path_command": f"{cli} placement-path restore",
-        "audit_command": f"{cli} nova-manage placement audit --verbose",
-    }
+def fault_args(run_dir: Path, **override: str) -> list[str]:
+    """The -D command settings a real-cloud user passes (stop, kill, freeze,
+    start, the Placement path, nova's audit), as the cloud publishes them
+    (`embedded-cloud facts`): every fault it has, with no list kept here."""
+    done = subprocess.run(_cli(run_dir, "facts"), capture_output=True, text=True, check=True)
+    commands = {**json.loads(done.stdout)["settings"], **override}
     return [arg for key, value in commands.items() for arg in ("-D", f"{key}={value}")]
 
 

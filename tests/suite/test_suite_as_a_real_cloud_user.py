@@ -11,30 +11,22 @@ from the suite's own package, on a clouds.yaml entry.)
 
 from __future__ import annotations
 
-import shlex
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from benchmarks.releases import fault_args
 from tests.openstack_kit import IMAGE, os_environment
 from tests.suite.behave_run import compute_services, junit_testcases, run_behave, suite_leftovers, usages
 
-CLI = Path(sys.executable).parent / "embedded-cloud"
 HEALTHY = {"status": "enabled", "state": "up", "forced_down": False}
 
 
 def fault_commands(cloud_dir: Path, stop: str | None = None) -> list[str]:
-    cli = f"{shlex.quote(str(CLI))} --run-dir {shlex.quote(str(cloud_dir))}"
-    commands = {
-        "stop_compute_command": stop or f"{cli} compute stop {{host}}",
-        "start_compute_command": f"{cli} compute start {{host}}",
-        "kill_compute_command": f"{cli} compute kill {{host}}",
-        "cut_placement_path_command": f"{cli} placement-path cut",
-        "restore_placement_path_command": f"{cli} placement-path restore",
-    }
-    return [arg for key, value in commands.items() for arg in ("-D", f"{key}={value}")]
+    """The embedded cloud's own commands, given as -D settings as a real cloud's
+    user gives theirs (``stop`` replaces the stop command)."""
+    return fault_args(cloud_dir, **({"stop_compute_command": stop} if stop else {}))
 
 
 def run_as_user(embedded_cloud, project, *args):
