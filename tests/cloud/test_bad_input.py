@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from hamcrest import assert_that, contains_string, equal_to, starts_with
 
 from embedded_cloud.runtime import processes
@@ -57,21 +58,17 @@ def test_down_never_signals_a_pid_that_now_belongs_to_somebody_else(tmp_path):
         bystander.wait()
 
 
-def test_a_nova_option_without_section_is_one_line_and_exit_2(tmp_path):
+@pytest.mark.parametrize("option, line", [
+    ("reclaim_instance_interval=3600",  # no section
+     "embedded-cloud: --nova-option 'reclaim_instance_interval=3600' is not SECTION.KEY=VALUE; "
+     "e.g. --nova-option DEFAULT.reclaim_instance_interval=3600"),
+    ("DEFAULT.no_such_key=1",  # an option nova does not know
+     "embedded-cloud: --nova-option DEFAULT.no_such_key: nova has no option 'no_such_key' in [DEFAULT]; "
+     "nova would ignore it. Name an option of nova's configuration reference"),
+])
+def test_a_bad_nova_option_is_one_line_and_exit_2_before_anything_starts(tmp_path, option, line):
     run_dir = tmp_path / "cloud"
-    result = cli(run_dir, "up", "--nova-option", "reclaim_instance_interval=3600")
+    result = cli(run_dir, "up", "--nova-option", option)
     assert_that(result.returncode, equal_to(2))
-    assert_that(result.stderr.strip().splitlines(), equal_to([
-        "embedded-cloud: --nova-option 'reclaim_instance_interval=3600' is not SECTION.KEY=VALUE; "
-        "e.g. --nova-option DEFAULT.reclaim_instance_interval=3600"]))
-    assert_that(run_dir.exists(), equal_to(False))
-
-
-def test_a_nova_option_nova_does_not_know_is_one_line_and_exit_2_before_anything_starts(tmp_path):
-    run_dir = tmp_path / "cloud"
-    result = cli(run_dir, "up", "--nova-option", "DEFAULT.no_such_key=1")
-    assert_that(result.returncode, equal_to(2))
-    assert_that(result.stderr.strip().splitlines(), equal_to([
-        "embedded-cloud: --nova-option DEFAULT.no_such_key: nova has no option 'no_such_key' in [DEFAULT]; "
-        "nova would ignore it. Name an option of nova's configuration reference"]))
+    assert_that(result.stderr.strip().splitlines(), equal_to([line]))
     assert_that(run_dir.exists(), equal_to(False))
