@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 
 from .setup.clouds_yaml import ADMIN_CLOUD
@@ -182,6 +183,9 @@ def _in_release(args, argv: list[str]) -> None:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [releases.PROJECT, *filter(None, [os.environ.get("PYTHONPATH")])]))
     env[releases.CURRENT] = release.name
+    from .published import COMMAND_ENV, command
+
+    env.setdefault(COMMAND_ENV, shlex.join(command()))  # what the cloud publishes: this command
     sys.stdout.flush()
     os.execve(python, [python, "-m", "embedded_cloud", *argv], env)
 

@@ -13,6 +13,7 @@ No secret is published: the passwords stay in clouds.yaml (mode 0600).
 """
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -26,15 +27,23 @@ from .state import State
 FACTS_VERSION = 1
 
 
-def _command() -> list[str]:
-    """This environment's `embedded-cloud`, or the module when no script was installed."""
+# Set by the CLI when it re-executes itself in an older release's Python
+# (cli._in_release): the command the user ran, which chooses that release again.
+COMMAND_ENV = "EMBEDDED_CLOUD_COMMAND"
+
+
+def command() -> list[str]:
+    """The `embedded-cloud` that was run (not an older release's interpreter),
+    else this environment's script, else the module when no script was installed."""
+    if os.environ.get(COMMAND_ENV):
+        return shlex.split(os.environ[COMMAND_ENV])
     script = Path(venv_bin("embedded-cloud"))
     return [str(script)] if script.exists() else [sys.executable, "-m", "embedded_cloud"]
 
 
 def _template(layout: Layout, *args: str) -> str:
     # Braces in a path must not read as placeholders of the suite's templates.
-    line = shlex.join([*_command(), "--run-dir", str(layout.root), *args])
+    line = shlex.join([*command(), "--run-dir", str(layout.root), *args])
     return line.replace("{", "{{").replace("}", "}}")
 
 
