@@ -11,6 +11,7 @@ from the suite's own package, on a clouds.yaml entry.)
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from benchmarks.releases import fault_args
 from tests.openstack_kit import IMAGE, os_environment
 from tests.suite.behave_run import compute_services, junit_testcases, run_behave, suite_leftovers, usages
 
+# The embedded cloud's command in this virtualenv (other tests build commands on it).
+CLI = Path(sys.executable).parent / "embedded-cloud"
 HEALTHY = {"status": "enabled", "state": "up", "forced_down": False}
 
 
