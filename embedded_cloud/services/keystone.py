@@ -101,8 +101,18 @@ def report_schema_cached(ctx: Ctx) -> list[tuple[str, str]]:
 
 
 def spec(ctx: Ctx) -> ProcessSpec:
+    # One request at a time. A password login reads the user, then writes its
+    # last_active_at in the same transaction (keystone/identity/core.py
+    # authenticate -> shadow_users_api.set_last_active_at: once per user and
+    # day), and oslo.db begins sqlite transactions deferred: two such logins
+    # at once each hold the read lock the other's write needs, and sqlite
+    # answers one "database is locked" at once, without waiting out the
+    # timeout below -- a 500 to a token request. It failed a cold start of
+    # 2025.2 as nova's services first logged in together, and 4 to 6 of 16
+    # concurrent logins on any release once last_active_at was cleared.
+    # (BEGIN IMMEDIATE instead deadlocks keystone's nested sessions.)
     return gunicorn_spec(ctx, NAME, "embedded_cloud.wsgi.keystone:application",
-                         env={"OS_KEYSTONE_CONFIG_FILES": str(_conf(ctx))})
+                         env={"OS_KEYSTONE_CONFIG_FILES": str(_conf(ctx))}, threads=1)
 
 
 def ready(ctx: Ctx) -> bool:

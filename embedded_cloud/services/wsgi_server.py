@@ -16,12 +16,12 @@ from ..runtime.processes import ProcessSpec
 SERVE = "embedded_cloud.wsgi.serve"
 
 
-def gunicorn_args(ctx: Ctx, name: str, app: str) -> list[str]:
+def gunicorn_args(ctx: Ctx, name: str, app: str, threads: int = 8) -> list[str]:
     """serve.py's arguments: gunicorn's options and the application, `module:attribute`."""
     return [
         "--bind", f"127.0.0.1:{ctx.port(name)}",
         "--worker-class", "gthread",
-        "--threads", "8",
+        "--threads", str(threads),
         "--timeout", "300",
         # Clients (openstacksdk) keep connections open and poll about every
         # 2 s; gunicorn's default 2 s keep-alive closes them just as a
@@ -35,10 +35,11 @@ def gunicorn_args(ctx: Ctx, name: str, app: str) -> list[str]:
     ]
 
 
-def gunicorn_spec(ctx: Ctx, name: str, app: str, env: dict[str, str] | None = None) -> ProcessSpec:
+def gunicorn_spec(ctx: Ctx, name: str, app: str, env: dict[str, str] | None = None,
+                  threads: int = 8) -> ProcessSpec:
     return ProcessSpec(
         name=name,
-        argv=[sys.executable, "-m", SERVE, *gunicorn_args(ctx, name, app)],
+        argv=[sys.executable, "-m", SERVE, *gunicorn_args(ctx, name, app, threads)],
         log=ctx.layout.log(name),
         env=env or {},
     )
