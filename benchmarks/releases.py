@@ -7,7 +7,10 @@ of its own (.run/releases/R; the first use installs the release's
 virtualenv), timed; then the whole suite, run as a real-cloud user would run
 it -- the cloud known only by its clouds.yaml (OS_CLIENT_CONFIG_FILE,
 OS_CLOUD), the faults and nova's audit through `embedded-cloud ...`
-commands -- from the suite's own virtualenv; then the cloud's RSS
+commands -- from a virtualenv that holds the suite's package and nothing of the
+cloud (`<root>/suite-venv`, built once from this checkout with
+constraints.txt, as a user's `pip install`), through its `nova-leak-check`, in
+a working directory outside the checkout; then the cloud's RSS
 (`embedded-cloud status`) and `down`. Prints and writes a table: each
 scenario passed, failed with the first line of the reason, or skipped with
 the reason. Prints figures; asserts nothing. A benchmark, not a CI job.
@@ -58,7 +61,19 @@ def fault_args(run_dir: Path, **override: str) -> list[str]:
     return [arg for key, value in commands.items() for arg in ("-D", f"{key}={value}")]
 
 
-def run_release(release: str, root: Path, keep: bool) -> ReleaseRun:
+def suite_venv(root: Path) -> Path:
+    """The suite's package alone in a virtualenv (built on first use, kept):
+    what a user installs on a jump host, so no import of the cloud can help."""
+    venv = root / "suite-venv"
+    if not (venv / "bin" / "nova-leak-check").exists():
+        print(f"releases: installing the suite's package into {venv} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
+                        "-c", str(PROJECT / "constraints.txt"), str(PROJECT)], check=True)
+    return venv
+
+
+def run_release(release: str, root: Path, keep: bool, venv: Path) -> ReleaseRun:
     run_dir = root / release
     result = ReleaseRun(release)
     started = time.monotonic()
@@ -69,15 +84,18 @@ def run_release(release: str, root: Path, keep: bool) -> ReleaseRun:
         return result
     try:
         out = root / f"{release}-reports"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-        env.update(OS_CLIENT_CONFIG_FILE=str(run_dir / "clouds.yaml"), OS_CLOUD=ADMIN_CLOUD)
+        out.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("OS_") and k not in ("VIRTUAL_ENV", "PYTHONPATH", "EMBEDDED_CLOUD_DIR")}
+        env.update(OS_CLIENT_CONFIG_FILE=str(run_dir / "clouds.yaml"), OS_CLOUD=ADMIN_CLOUD,
+                   PATH=f"{venv / 'bin'}:/usr/bin:/bin")
         started = time.monotonic()
         suite = subprocess.run(
-            [sys.executable, "-m", "behave", str(PROJECT / "features"), "-f", "progress",
+            [str(venv / "bin" / "nova-leak-check"), "-f", "progress",
              "-D", f"image={IMAGE}", "-D", "report_interval=1", "-D", f"run_dir={out / 'run'}",
              "--junit-directory", str(out / "junit"), "-o", str(out / "progress.txt"),
              *fault_args(run_dir)],
-            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=SUITE_TIMEOUT)
+            cwd=out, env=env, capture_output=True, text=True, timeout=SUITE_TIMEOUT)
         result.suite_s, result.exit_code = time.monotonic() - started, suite.returncode
         (out / "console.txt").write_text(suite.stdout + suite.stderr)
         result.results = cells(out / "junit")
@@ -142,9 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="leave each cloud running")
     args = parser.parse_args(argv)
     runs = []
+    venv = suite_venv(args.root)
     for release in args.release or RELEASES:
         print(f"releases: {release}: up, then the whole suite ...", flush=True)
-        run = run_release(release, args.root, args.keep)
+        run = run_release(release, args.root, args.keep, venv)
         print(f"releases: {release}: cold start {run.up_s:.0f} s, suite {run.suite_s:.0f} s "
               f"(exit {run.exit_code}), RSS {run.rss_mib:.0f} MiB", flush=True)
         runs.append(run)
