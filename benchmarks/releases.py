@@ -83,30 +83,45 @@ def run_release(release: str, root: Path, keep: bool, venv: Path) -> ReleaseRun:
         result.results["(cloud)"] = "failed: " + (up.stderr.strip().splitlines() or ["up failed"])[-1]
         return result
     try:
-        out = root / f"{release}-reports"
-        out.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("OS_") and k not in ("VIRTUAL_ENV", "PYTHONPATH", "EMBEDDED_CLOUD_DIR")}
-        env.update(OS_CLIENT_CONFIG_FILE=str(run_dir / "clouds.yaml"), OS_CLOUD=ADMIN_CLOUD,
-                   PATH=f"{venv / 'bin'}:/usr/bin:/bin")
-        started = time.monotonic()
-        suite = subprocess.run(
-            [str(venv / "bin" / "nova-leak-check"), "-f", "progress",
-             "-D", f"image={IMAGE}", "-D", "report_interval=1", "-D", f"run_dir={out / 'run'}",
-             "--junit-directory", str(out / "junit"), "-o", str(out / "progress.txt"),
-             *fault_args(run_dir)],
-            cwd=out, env=env, capture_output=True, text=True, timeout=SUITE_TIMEOUT)
-        result.suite_s, result.exit_code = time.monotonic() - started, suite.returncode
-        (out / "console.txt").write_text(suite.stdout + suite.stderr)
-        result.results = cells(out / "junit")
-        if not result.results:
-            line = next((l for l in reversed(suite.stderr.splitlines()) if l.strip()), "no report")
-            result.results["(suite)"] = f"failed: {line}"
+        suite = run_suite(run_dir, root / f"{release}-reports", venv)
+        result.suite_s, result.exit_code, result.results = suite.seconds, suite.exit_code, suite.results
         result.rss_mib = rss_mib(run_dir)
     finally:
         if not keep:
             subprocess.run(_cli(run_dir, "down"), capture_output=True, text=True)
     return result
+
+
+@dataclass
+class SuiteRun:
+    exit_code: int
+    seconds: float
+    results: dict[str, str]  # scenario -> cell
+    console: str
+
+
+def run_suite(run_dir: Path, out: Path, venv: Path, *behave_args: str) -> SuiteRun:
+    """The suite from ``venv`` against the cloud in ``run_dir``, as a
+    real-cloud user runs it, in ``out`` (reports, console.txt)."""
+    out.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("OS_") and k not in ("VIRTUAL_ENV", "PYTHONPATH", "EMBEDDED_CLOUD_DIR")}
+    env.update(OS_CLIENT_CONFIG_FILE=str(run_dir / "clouds.yaml"), OS_CLOUD=ADMIN_CLOUD,
+               PATH=f"{venv / 'bin'}:/usr/bin:/bin")
+    started = time.monotonic()
+    suite = subprocess.run(
+        [str(venv / "bin" / "nova-leak-check"), "-f", "progress",
+         "-D", f"image={IMAGE}", "-D", "report_interval=1", "-D", f"run_dir={out / 'run'}",
+         "--junit-directory", str(out / "junit"), "-o", str(out / "progress.txt"),
+         *fault_args(run_dir), *behave_args],
+        cwd=out, env=env, capture_output=True, text=True, timeout=SUITE_TIMEOUT)
+    console = suite.stdout + suite.stderr
+    (out / "console.txt").write_text(console)
+    results = cells(out / "junit")
+    if not results:
+        line = next((l for l in reversed(suite.stderr.splitlines()) if l.strip()), "no report")
+        results["(suite)"] = f"failed: {line}"
+    return SuiteRun(suite.returncode, time.monotonic() - started, results, console)
 
 
 def cells(junit_dir: Path) -> dict[str, str]:

@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -49,12 +50,21 @@ class ProcessStatus:
     frozen: bool = False
 
 
+def _print_line(line: str) -> None:
+    # One write: print() writes the line and its newline apart, and two
+    # threads' lines came out as "AB" then an empty line.
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 class EmbeddedCloud:
     def __init__(self, run_dir=None, progress: Callable[[str], None] | None = None):
         self.layout = Layout.resolve(run_dir)
-        self._progress = progress or (lambda line: print(line, flush=True))
+        self._progress = progress or _print_line
         self._started = time.monotonic()
         self._lock = threading.Lock()
+        # Services start in parallel threads: one progress line at a time.
+        self._saying = threading.Lock()
         self.reload()
         # The last start-up's steps (the benchmark prints its critical path).
         self.timeline = Timeline()
@@ -69,7 +79,8 @@ class EmbeddedCloud:
         return Ctx(self.layout, self.state, say=self.say)
 
     def say(self, name: str, what: str) -> None:
-        self._progress(f"[{time.monotonic() - self._started:5.1f}s] {name:<22} {what}")
+        with self._saying:
+            self._progress(f"[{time.monotonic() - self._started:5.1f}s] {name:<22} {what}")
 
     def reload(self) -> None:
         """Another command (or process) may have changed the cloud since."""

@@ -84,8 +84,9 @@ def start(run_dir: str | None, progress: Callable[[str], None]) -> EmbeddedFacts
     last = ""
     with process:
         for line in process.stdout:
-            last = line.rstrip() or last
-            progress(last)
+            if line.strip():
+                last = line.rstrip()
+                progress(last)
     if process.returncode != 0:
         raise EmbeddedCloudError(f"the embedded cloud did not start: `{COMMAND} up` exited "
                                  f"{process.returncode}: {last}")

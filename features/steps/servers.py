@@ -2,7 +2,9 @@
 
 from behave import given, then, when
 from hamcrest import assert_that, contains_string, equal_to
+from openstack import exceptions
 
+from acceptance.checks.placement_cut import delete_refused_while_cut
 from acceptance.checks.who_deleted import DeleteEvidence, shows_compute_delete, shows_local_delete
 from acceptance.cloud.waiters import wait_for_server_status
 from acceptance.scenario import leftover_guests
@@ -71,7 +73,14 @@ def step_delete(context, label):
     """Deletes the server; notes that its guest may still run if its host is down."""
     booted = context.world.server(label)
     note_if_local_delete(context, booted)
-    context.suite.creations.delete_server(booted.id)
+    try:
+        context.suite.creations.delete_server(booted.id)
+    except exceptions.HttpException as error:
+        if (error.status_code or 0) < 500 or not context.suite.services.placement_path_cut():
+            raise
+        server = context.suite.compute.server_or_none(booted.id)
+        left = server and f"status {server.status}, task state {server.task_state}"
+        raise AssertionError(delete_refused_while_cut(label, error.status_code, error.request_id, left)) from None
     sample_usages(context, f'"{label}" deleted')
 
 
