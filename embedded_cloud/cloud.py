@@ -362,7 +362,7 @@ class EmbeddedCloud:
 
         self._spawn(ProcessSpec(
             name=supervisor.SUPERVISOR,
-            argv=[sys.executable, "-m", "embedded_cloud.runtime.supervisor", "--run-dir", str(self.layout.root)],
+            argv=[sys.executable, "-m", "embedded_cloud.compute_supervisor", "--run-dir", str(self.layout.root)],
             log=self.layout.log(supervisor.SUPERVISOR)))
 
     # ---------------------------------------------------------- nova-manage

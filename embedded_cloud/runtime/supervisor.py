@@ -17,13 +17,11 @@ How a compute went down decides (the cloud records it, ``State.exits``):
   ``on-failure`` leaves a SIGTERM exit alone).
 
 The supervisor is one process of the cloud, recorded and stopped by PID
-like the others (``SUPERVISOR``).
+like the others (``SUPERVISOR``); its program is
+embedded_cloud/compute_supervisor.py. This module is the policy alone.
 """
 from __future__ import annotations
 
-import argparse
-import sys
-import time
 from dataclasses import dataclass
 
 from ..errors import CloudError
@@ -31,7 +29,6 @@ from ..errors import CloudError
 SUPERVISOR = "compute-supervisor"
 POLICIES = ("always", "on-failure")
 STOP, KILL, TERMINATE = "stop", "kill", "terminate"
-POLL = 0.2  # seconds between looks at the computes
 
 
 @dataclass(frozen=True)
@@ -73,47 +70,3 @@ def parse(text: str | None) -> Policy | None:
 def describe(text: str | None) -> str:
     policy = parse(text)
     return policy.describe() if policy else "compute supervisor: none"
-
-
-def supervise(run_dir: str) -> None:
-    """Forever: restart each compute that went down in a way the policy
-    restarts, ``delay`` seconds after it was first seen down."""
-    from ..cloud import EmbeddedCloud
-    from ..services import nova
-
-    cloud = EmbeddedCloud(run_dir)
-    down_since: dict[str, float] = {}
-    while True:
-        cloud.reload()
-        policy = parse(cloud.state.compute_supervisor)
-        if policy is None:
-            return
-        for host in nova.COMPUTE_HOSTS:
-            name = nova.compute_process(host)
-            if name not in cloud.state.processes or cloud.is_running(name):
-                down_since.pop(name, None)
-                continue
-            cause = cloud.state.exits.get(name)
-            if not policy.restarts(cause):
-                down_since.pop(name, None)
-                continue
-            first_seen = down_since.setdefault(name, time.monotonic())
-            if time.monotonic() - first_seen >= policy.delay:
-                cloud.say(name, f"down ({cause or 'died'}): restarting it ({policy})")
-                try:
-                    cloud.restart_compute_unless_held(host)
-                except CloudError as error:
-                    cloud.say(name, f"restart failed: {error}")
-                down_since.pop(name, None)
-        time.sleep(POLL)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m embedded_cloud.runtime.supervisor")
-    parser.add_argument("--run-dir", required=True)
-    supervise(parser.parse_args(argv).run_dir)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

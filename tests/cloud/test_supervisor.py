@@ -1,5 +1,5 @@
 """The embedded cloud's computes under a supervisor modelled on systemd's
-Restart= (embedded_cloud/runtime/supervisor.py): what each policy restarts, and
+Restart= (embedded_cloud/runtime/supervisor.py, run by embedded_cloud/compute_supervisor.py): what each policy restarts, and
 what it leaves down."""
 from __future__ import annotations
 
