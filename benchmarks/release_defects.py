@@ -2,6 +2,11 @@
 the same scenarios red there as on the newest?
 
     python -m benchmarks.release_defects [--release 2024.1] [--out FILE]
+    python -m benchmarks.release_defects --targets
+
+`--targets`: only whether each defect finds the nova classes and methods it
+patches, in every installed release (benchmarks/defect_targets.py run in
+that release's Python); no cloud.
 
 One cloud of the release (.run/releases/<release>-defects), each defect in
 turn injected with `embedded-cloud up --defect SERVICE=NAME` (and the nova
@@ -19,6 +24,7 @@ failure carries the declared fragment. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -26,7 +32,8 @@ from pathlib import Path
 
 from behave.parser import parse_file
 
-from benchmarks.releases import PROJECT, _cli, run_suite, suite_venv
+from benchmarks.releases import PROJECT, RELEASES, _cli, run_suite, suite_venv
+from embedded_cloud import releases
 from embedded_cloud.defects.catalog import DEFECTS
 
 FEATURES = PROJECT / "features"
@@ -90,6 +97,23 @@ def table(release: str, rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def targets() -> int:
+    """Each installed release: do the defects find what they patch?"""
+    worst = 0
+    for name in RELEASES:
+        release = releases.choose(name)
+        if not releases.installed(release):
+            print(f"release_defects: {name}: not installed (embedded-cloud up --release {name})")
+            continue
+        done = subprocess.run([releases.python_of(release), "-m", "benchmarks.defect_targets"],
+                              cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)},
+                              capture_output=True, text=True)
+        print(f"release_defects: {name}:", done.stdout.strip().replace("\n", f"\nrelease_defects: {name}: "),
+              done.stderr.strip()[-500:] if done.returncode else "", flush=True)
+        worst = max(worst, done.returncode)
+    return worst
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.release_defects",
                                      description=__doc__.split("\n")[0])
@@ -98,7 +122,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="a defect to run (repeatable; default: every one)")
     parser.add_argument("--root", type=Path, default=PROJECT / ".run" / "releases")
     parser.add_argument("--out", type=Path, help="also write the table into this file")
+    parser.add_argument("--targets", action="store_true",
+                        help="only check that each defect finds its patch targets in each installed release")
     args = parser.parse_args(argv)
+    if args.targets:
+        return targets()
     venv = suite_venv(args.root)
     rows = []
     try:
