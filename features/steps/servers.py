@@ -76,7 +76,7 @@ def step_delete(context, label):
     try:
         context.suite.creations.delete_server(booted.id)
     except exceptions.HttpException as error:
-        if (error.status_code or 0) < 500 or not context.suite.services.placement_path_cut():
+        if (error.status_code or 0) < 500 or not context.suite.services.placement_path_cut:
             raise
         server = context.suite.compute.server_or_none(booted.id)
         left = server and f"status {server.status}, task state {server.task_state}"
