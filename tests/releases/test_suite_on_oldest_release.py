@@ -60,7 +60,7 @@ def test_a_fresh_nova_api_that_cannot_delete_with_placement_cut_is_explained(fre
     heal = run_suite(fresh_oldest_cloud, root / "heal-first", venv, "-i", "compute.heal", "-n", HEAL)
     assert_that(heal.results, has_entries({HEAL: starts_with(
         'failed: nova-api answered 500 to the delete of server "doomed" while its path to Placement was cut')}))
-    assert "an openstacksdk older than 4.11.0" in heal.console, heal.console[-3000:]
+    assert "an openstacksdk older than 4.11.0" in heal.results[HEAL], heal.console[-3000:]
     assert heal.exit_code == 1
 
 
