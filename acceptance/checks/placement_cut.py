@@ -25,5 +25,5 @@ def delete_refused_while_cut(label: str, status: int, request_id: str | None, se
             f"was cut{request}; {left}. The known cause: this nova-api process had not used Placement "
             f"since it started, and nova with an openstacksdk older than {FIXED_IN} (a17e53ce7) cannot "
             f"create its Placement client while Placement is unreachable (2024.1 to 2026.1 pin one). "
-            f"A local delete with Placement reachable first (the whole suite runs one before this "
-            f"scenario) avoids it; nova-api's log has the traceback (docs/releases.md)")
+            f"A local delete with Placement reachable first avoids it (a whole run has one before this "
+            f"scenario, in the evacuate feature); nova-api's log has the traceback (docs/releases.md)")
