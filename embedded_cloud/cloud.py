@@ -50,20 +50,14 @@ class ProcessStatus:
     frozen: bool = False
 
 
-def _print_line(line: str) -> None:
-    # One write: print() writes the line and its newline apart, and two
-    # threads' lines came out as "AB" then an empty line.
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
 class EmbeddedCloud:
     def __init__(self, run_dir=None, progress: Callable[[str], None] | None = None):
         self.layout = Layout.resolve(run_dir)
-        self._progress = progress or _print_line
+        self._progress = progress or (lambda line: print(line, flush=True))
         self._started = time.monotonic()
         self._lock = threading.Lock()
-        # Services start in parallel threads: one progress line at a time.
+        # Services start in parallel threads: one progress line at a time (print()
+        # writes a line and its newline apart; two threads' came out as "AB", then "").
         self._saying = threading.Lock()
         self.reload()
         # The last start-up's steps (the benchmark prints its critical path).
