@@ -24,6 +24,7 @@ failure carries the declared fragment. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import subprocess
 import sys
@@ -45,6 +46,7 @@ def as_counted(name: str) -> str:
     return name.split(" -- @")[0]  # an outline's example counts as its scenario
 
 
+@functools.cache
 def feature_of_scenarios() -> dict[str, str]:
     """scenario name (as counted) -> the feature file that holds it."""
     return {as_counted(scenario.name): path.name for path in sorted(FEATURES.glob("*.feature"))
@@ -68,7 +70,7 @@ def packaged_features(venv: Path) -> Path:
     return Path(done.stdout.strip())
 
 
-def check(name: str, release: str, root: Path, venv: Path) -> dict:
+def check(name: str, release: str, root: Path, venv: Path, features_dir: Path) -> dict:
     defect = DEFECTS[name]
     run_dir = root / f"{release}-defects"
     args = ["--release", release, "--defect", f"{defect.service}={name}",
@@ -78,7 +80,7 @@ def check(name: str, release: str, root: Path, venv: Path) -> dict:
         return {"defect": name, "features": [], "failed": {}, "note": "up failed: " + up.stderr.strip()[-300:]}
     features = features_for(defect.catches)
     suite = run_suite(run_dir, root / f"{release}-defects-reports" / name, venv,
-                      *(str(packaged_features(venv) / feature) for feature in features))
+                      *(str(features_dir / feature) for feature in features))
     failed = {as_counted(s): cell.removeprefix("failed: ") for s, cell in suite.results.items()
               if cell != "passed"}
     exact = set(failed) == set(defect.catches)
@@ -128,11 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.targets:
         return targets()
     venv = suite_venv(args.root)
+    features_dir = packaged_features(venv)
     rows = []
     try:
         for name in args.defect or sorted(DEFECTS):
             started = time.monotonic()
-            row = check(name, args.release, args.root, venv)
+            row = check(name, args.release, args.root, venv, features_dir)
             print(f"release_defects: {args.release} {name}: {'as declared' if row.get('same') else 'DIFFERS'} "
                   f"({time.monotonic() - started:.0f} s)", flush=True)
             rows.append(row)
